@@ -1,0 +1,197 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace ParallelSharp.Protocol.Framing;
+
+/// <summary>
+/// Writes length-prefixed frames to a stream. Any thread may append frames; they collect in a buffer
+/// that one flush loop writes with a single system call, so a burst of small frames costs one write.
+/// </summary>
+/// <remarks>
+/// Appending never blocks on the network. Flow control belongs to the protocol above (a node is sent no
+/// more jobs than it has slots for). With <c>autoFlush</c> off the owner calls <see cref="FlushAsync"/> itself
+/// (the worker does, after it has drained its input), which keeps everything on one thread.
+/// </remarks>
+public sealed class FrameWriter : IAsyncDisposable
+{
+    private readonly Stream _stream;
+    private readonly bool _autoFlush;
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _flushLoop;
+    private ArrayBufferWriter<byte> _pending = new(64 * 1024);
+    private ArrayBufferWriter<byte> _spare = new(64 * 1024);
+    private bool _flushRequested;
+    private Exception? _fault;
+
+    /// <summary>Creates a writer.</summary>
+    /// <param name="stream">The stream to write.</param>
+    /// <param name="autoFlush">Whether a background loop writes appended frames by itself.</param>
+    public FrameWriter(Stream stream, bool autoFlush = true)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        _stream = stream;
+        _autoFlush = autoFlush;
+        _flushLoop = autoFlush ? Task.Run(FlushLoopAsync) : Task.CompletedTask;
+    }
+
+    /// <summary>Total bytes written to the stream.</summary>
+    public long BytesWritten { get; private set; }
+
+    /// <summary>Total frames appended.</summary>
+    public long FramesWritten { get; private set; }
+
+    /// <summary>The error that stopped the writer, if any.</summary>
+    public Exception? Fault => _fault;
+
+    /// <summary>Starts a frame. Write the body through the returned builder, then dispose it to commit.</summary>
+    /// <remarks>The writer is locked between <see cref="Begin"/> and the builder's disposal: keep that short and never await inside.</remarks>
+    /// <exception cref="ObjectDisposedException">The writer was disposed or its stream failed.</exception>
+    public FrameBuilder Begin(FrameType type)
+    {
+        _gate.Enter();
+        if (_fault is not null)
+        {
+            _gate.Exit();
+            throw new ObjectDisposedException(nameof(FrameWriter), $"The connection can no longer be written: {_fault.Message}");
+        }
+
+        var header = _pending.GetSpan(FrameLimits.HeaderLength);
+        header[4] = (byte)type;
+        _pending.Advance(FrameLimits.HeaderLength);
+        return new FrameBuilder(this, _pending.WrittenCount - FrameLimits.HeaderLength);
+    }
+
+    /// <summary>Appends a frame whose body is given whole.</summary>
+    /// <exception cref="ObjectDisposedException">The writer was disposed or its stream failed.</exception>
+    public void Write(FrameType type, ReadOnlySpan<byte> body)
+    {
+        using var frame = Begin(type);
+        frame.Writer.Write(body);
+    }
+
+    internal IBufferWriter<byte> PendingBuffer => _pending;
+
+    internal void Commit(int headerOffset)
+    {
+        try
+        {
+            var length = _pending.WrittenCount - headerOffset - 4;
+            // The buffer may have been reallocated while the body was written: patch through the written span.
+            var written = _pending.WrittenSpan;
+            BinaryPrimitives.WriteUInt32LittleEndian(MemoryMarshalSlice(written, headerOffset), (uint)length);
+            FramesWritten++;
+            if (_autoFlush && !_flushRequested)
+            {
+                _flushRequested = true;
+                _signal.Release();
+            }
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
+    private static Span<byte> MemoryMarshalSlice(ReadOnlySpan<byte> written, int offset) =>
+        System.Runtime.InteropServices.MemoryMarshal.CreateSpan(
+            ref System.Runtime.InteropServices.MemoryMarshal.GetReference(written.Slice(offset, 4)), 4);
+
+    /// <summary>Writes everything appended so far. Used when <c>autoFlush</c> is off.</summary>
+    /// <exception cref="IOException">The stream failed.</exception>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        var buffer = TakePending();
+        if (buffer is null)
+            return;
+        try
+        {
+            await _stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            BytesWritten += buffer.WrittenCount;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SetFault(ex);
+            throw;
+        }
+        finally
+        {
+            ReturnSpare(buffer);
+        }
+    }
+
+    private ArrayBufferWriter<byte>? TakePending()
+    {
+        lock (_gate)
+        {
+            _flushRequested = false;
+            if (_pending.WrittenCount == 0)
+                return null;
+            var full = _pending;
+            _pending = _spare ?? new ArrayBufferWriter<byte>(64 * 1024);
+            _spare = null!; // one flusher at a time: the loop, or the owner when autoFlush is off
+            return full;
+        }
+    }
+
+    private void ReturnSpare(ArrayBufferWriter<byte> buffer)
+    {
+        // Large uploads must not pin a large buffer forever.
+        if (buffer.Capacity > 4 * 1024 * 1024)
+            buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        else
+            buffer.ResetWrittenCount();
+        lock (_gate)
+            _spare = buffer;
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                await _signal.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                await FlushAsync(_stopping.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Disposal: a final flush happens in DisposeAsync.
+        }
+        catch (Exception ex)
+        {
+            SetFault(ex);
+        }
+    }
+
+    private void SetFault(Exception ex)
+    {
+        lock (_gate)
+            _fault ??= ex;
+    }
+
+    /// <summary>Writes what is pending (best effort) and stops the flush loop. Does not close the stream.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _flushLoop.ConfigureAwait(false);
+        if (_fault is null)
+        {
+            try
+            {
+                await FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or NotSupportedException)
+            {
+                // The peer is gone; nothing left to deliver to.
+            }
+        }
+
+        SetFault(new ObjectDisposedException(nameof(FrameWriter)));
+        _stopping.Dispose();
+        _signal.Dispose();
+    }
+}
