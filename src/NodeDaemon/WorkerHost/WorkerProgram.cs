@@ -9,9 +9,8 @@ using ParallelSharp.Protocol.Serialization;
 namespace ParallelSharp.NodeDaemon.WorkerHost;
 
 /// <summary>
-/// The main loop of a worker process: read frames from standard input, run each job on this thread,
-/// write results to standard output. It drains every frame that has arrived before it flushes, so a
-/// burst of jobs is answered with one write.
+/// The main loop of a worker process: read frames from standard input (a burst of jobs arrives in one
+/// read), run each job on this thread, and write each result to standard output before the next job starts.
 /// </summary>
 /// <remarks>
 /// The worker exits when its input ends (the node closed the pipe or died) or when the process that
@@ -52,8 +51,14 @@ internal sealed class WorkerProgram
         FrameHandler handler = program.OnFrame;
         try
         {
-            while (await reader.ReadFramesAsync(handler, CancellationToken.None).ConfigureAwait(false))
-                await writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            // Each result is flushed before the next job starts: if that job kills the process, every earlier
+            // result has already reached the node, which can then blame the right job. Jobs still arrive in batches.
+            do
+            {
+                while (reader.TryDeliverOne(handler))
+                    await writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            while (await reader.ReadMoreAsync(CancellationToken.None).ConfigureAwait(false));
         }
         catch (IOException)
         {

@@ -16,10 +16,12 @@ public sealed class FrameReader
     private byte[] _buffer = new byte[InitialBufferLength];
     private int _start;
     private int _end;
+    private int _maxFrameLength;
 
     /// <summary>Creates a reader over a stream.</summary>
     /// <param name="stream">The stream to read.</param>
     /// <param name="maxFrameLength">The largest frame accepted; raise it with <see cref="MaxFrameLength"/> once the peer is authenticated.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxFrameLength"/> is out of range (see <see cref="MaxFrameLength"/>).</exception>
     public FrameReader(Stream stream, int maxFrameLength = FrameLimits.HandshakeMaxFrameLength)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -28,7 +30,19 @@ public sealed class FrameReader
     }
 
     /// <summary>The largest frame (type byte plus body) accepted; a longer one is a <see cref="ProtocolException"/>.</summary>
-    public int MaxFrameLength { get; set; }
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1, or a frame of that length and its prefix would not fit in an array.</exception>
+    public int MaxFrameLength
+    {
+        get => _maxFrameLength;
+        set
+        {
+            // The reader computes "prefix + length" as an int and buffers the whole frame in one array:
+            // a larger limit (int.MaxValue as "unlimited", say) would overflow that arithmetic on a hostile length.
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, Array.MaxLength - 4);
+            _maxFrameLength = value;
+        }
+    }
 
     /// <summary>Total bytes read so far.</summary>
     public long BytesRead { get; private set; }
@@ -81,6 +95,22 @@ public sealed class FrameReader
 
         return count;
     }
+
+    /// <summary>Delivers the next buffered frame, if a complete one is buffered, without reading.</summary>
+    /// <remarks>For owners that must act between frames (the worker flushes each result before it starts the next job).</remarks>
+    /// <exception cref="ProtocolException">The next frame is malformed or too long.</exception>
+    public bool TryDeliverOne(FrameHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        if (!TryTakeFrame(out var type, out var bodyStart, out var bodyLength))
+            return false;
+        handler(type, _buffer.AsSpan(bodyStart, bodyLength));
+        return true;
+    }
+
+    /// <summary>Reads whatever the stream has next into the buffer. Returns false at a clean end of stream.</summary>
+    /// <exception cref="ProtocolException">The stream ended inside a frame.</exception>
+    public ValueTask<bool> ReadMoreAsync(CancellationToken cancellationToken) => FillAsync(cancellationToken);
 
     private bool TryTakeFrame(out FrameType type, out int bodyStart, out int bodyLength)
     {

@@ -18,12 +18,15 @@ public sealed class FrameWriter : IAsyncDisposable
     private readonly bool _autoFlush;
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _signal = new(0);
+    // Not disposed: it never allocates a wait handle, and a late FlushAsync must still find it usable.
+    private readonly SemaphoreSlim _flushing = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _flushLoop;
     private ArrayBufferWriter<byte> _pending = new(64 * 1024);
     private ArrayBufferWriter<byte> _spare = new(64 * 1024);
     private bool _flushRequested;
     private Exception? _fault;
+    private int _disposed;
 
     /// <summary>Creates a writer.</summary>
     /// <param name="stream">The stream to write.</param>
@@ -98,27 +101,41 @@ public sealed class FrameWriter : IAsyncDisposable
         System.Runtime.InteropServices.MemoryMarshal.CreateSpan(
             ref System.Runtime.InteropServices.MemoryMarshal.GetReference(written.Slice(offset, 4)), 4);
 
-    /// <summary>Writes everything appended so far. Used when <c>autoFlush</c> is off.</summary>
+    /// <summary>Writes everything appended so far, and returns once it has reached the stream.</summary>
+    /// <remarks>
+    /// The owner calls it when <c>autoFlush</c> is off. With <c>autoFlush</c> on it waits for a write the flush loop
+    /// has in progress, so a caller can make sure a last frame (a refusal, a goodbye) went out before closing the stream.
+    /// </remarks>
     /// <exception cref="IOException">The stream failed.</exception>
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
-        var buffer = TakePending();
-        if (buffer is null)
-            return;
+        // One flusher at a time (the loop, or a caller): two concurrent writes could reorder or interleave frames
+        // on the stream, and a caller's flush must not return while frames appended before it are still in flight.
+        await _flushing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            BytesWritten += buffer.WrittenCount;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            SetFault(ex);
-            throw;
+            var buffer = TakePending();
+            if (buffer is null)
+                return;
+            try
+            {
+                await _stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                BytesWritten += buffer.WrittenCount;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                SetFault(ex);
+                throw;
+            }
+            finally
+            {
+                ReturnSpare(buffer);
+            }
         }
         finally
         {
-            ReturnSpare(buffer);
+            _flushing.Release();
         }
     }
 
@@ -131,7 +148,7 @@ public sealed class FrameWriter : IAsyncDisposable
                 return null;
             var full = _pending;
             _pending = _spare ?? new ArrayBufferWriter<byte>(64 * 1024);
-            _spare = null!; // one flusher at a time: the loop, or the owner when autoFlush is off
+            _spare = null!; // one flusher at a time (_flushing): ReturnSpare puts a buffer back before the next take
             return full;
         }
     }
@@ -173,9 +190,12 @@ public sealed class FrameWriter : IAsyncDisposable
             _fault ??= ex;
     }
 
-    /// <summary>Writes what is pending (best effort) and stops the flush loop. Does not close the stream.</summary>
+    /// <summary>Writes what is pending (best effort) and stops the flush loop. Does not close the stream. Safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
+        // Owners reach disposal from several paths (a stop request and the read loop ending): only the first one acts.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _flushLoop.ConfigureAwait(false);
         if (_fault is null)
