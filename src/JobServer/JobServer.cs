@@ -114,6 +114,7 @@ public sealed partial class JobServer : IAsyncDisposable, IDisposable
             PipelineDepth = _options.PipelineDepth,
             LoggerFactory = _options.LoggerFactory,
             TimeProvider = _options.TimeProvider,
+            ClientTimeout = null, // in-process: no heartbeats on the pipe, and the node dies with us anyway
         });
         _localNode = node;
         var (clientEnd, nodeEnd) = DuplexStream.CreatePair();

@@ -34,6 +34,12 @@ public sealed class NodeHostOptions
     /// <summary>How long a client has to complete the handshake. Default 5 s.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A client silent for this long (no job, no heartbeat) is dropped and its queued jobs with it; job servers send a
+    /// heartbeat every second. Null never drops a silent client (the job server's own in-process node). Default 10 s.
+    /// </summary>
+    public TimeSpan? ClientTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How many jobs each worker may hold at once (one running, the rest waiting in its pipe). Default 8.</summary>
     public int PipelineDepth { get; set; } = 8;
 

@@ -31,6 +31,10 @@ internal sealed class NodeServices(
 
     public TimeSpan HandshakeTimeout => options.HandshakeTimeout;
 
+    public TimeSpan? ClientTimeout => options.ClientTimeout;
+
+    public TimeProvider Time => options.TimeProvider;
+
     public NodeInfo DescribeNode() => new(
         NodeId,
         options.Cluster,

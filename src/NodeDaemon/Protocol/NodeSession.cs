@@ -28,6 +28,7 @@ internal sealed class NodeSession : IJobResultSink
     private readonly FrameReader _reader;
     private readonly FrameWriter _writer;
     private string _clientName = "(handshake)";
+    private long _lastHeard;
 
     public NodeSession(Stream stream, NodeServices services, string remote)
     {
@@ -49,9 +50,20 @@ internal sealed class NodeSession : IJobResultSink
                 return;
             _services.Pool.CapacityChanged += OnCapacityChanged;
             _reader.MaxFrameLength = _services.MaxFrameLength;
+            using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _lastHeard = _services.Time.GetTimestamp();
+            using var watchdog = StartSilenceWatchdog(silence);
             FrameHandler handler = OnFrame;
-            while (await _reader.ReadFramesAsync(handler, cancellationToken).ConfigureAwait(false))
+            try
             {
+                while (await _reader.ReadFramesAsync(handler, silence.Token).ConfigureAwait(false))
+                {
+                }
+            }
+            catch (OperationCanceledException) when (silence.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                Log.ClientDropped(_logger, _clientName, _remote, $"no frame for longer than {_services.ClientTimeout?.TotalSeconds:0.#} s (heartbeat timeout)");
+                return;
             }
 
             Log.ClientDisconnected(_logger, _clientName, _remote, "it closed the connection");
@@ -104,8 +116,28 @@ internal sealed class NodeSession : IJobResultSink
         return false;
     }
 
+    private ITimer? StartSilenceWatchdog(CancellationTokenSource silence)
+    {
+        if (_services.ClientTimeout is not { } timeout)
+            return null;
+        var period = TimeSpan.FromMilliseconds(Math.Max(50, timeout.TotalMilliseconds / 4));
+        return _services.Time.CreateTimer(_ =>
+        {
+            try
+            {
+                if (_services.Time.GetElapsedTime(Interlocked.Read(ref _lastHeard)) > timeout)
+                    silence.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The session ended while this tick was due.
+            }
+        }, null, period, period);
+    }
+
     private void OnFrame(FrameType type, ReadOnlySpan<byte> body)
     {
+        Interlocked.Exchange(ref _lastHeard, _services.Time.GetTimestamp());
         switch (type)
         {
             case FrameType.RunJob:

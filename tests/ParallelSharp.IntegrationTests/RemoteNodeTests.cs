@@ -1,0 +1,65 @@
+namespace ParallelSharp.IntegrationTests;
+
+[Collection(ProcessHeavyCollection.Name)]
+public sealed class RemoteNodeTests
+{
+    private const string Secret = "integration-secret";
+
+    [Fact]
+    public async Task Submit_ToListedDaemon_RunsThereWithCorrectResults()
+    {
+        await using var daemon = await DaemonProcess.StartAsync("--secret", Secret, "--workers", "2", "--node-id", "remote-a");
+        await using var server = new JobServer(new JobServerOptions { LocalWorkers = 0, Nodes = { daemon.Address }, Secret = Secret });
+
+        var jobs = Enumerable.Range(0, 2_000).Select(i => server.Submit<int>(Sources.AddOne, i)).ToList();
+        var results = await Task.WhenAll(jobs.Select(j => j.Task)).WaitAsync(TestTimeouts.Many);
+
+        Assert.Equal(Enumerable.Range(1, 2_000), results);
+        Assert.All(jobs, j => Assert.Equal("remote-a", j.NodeId));
+        var stats = Assert.Single(server.GetStatistics().Nodes);
+        Assert.Equal("remote-a", stats.NodeId);
+        Assert.Equal(2_000, stats.JobsCompleted);
+        await daemon.WaitForOutputAsync("connected from");
+    }
+
+    [Fact]
+    public async Task Submit_WithWrongSecret_RefusedOnBothSidesAndNoCodeRuns()
+    {
+        await using var daemon = await DaemonProcess.StartAsync("--secret", Secret, "--workers", "1");
+        await using var server = new JobServer(new JobServerOptions
+        {
+            LocalWorkers = 0,
+            Nodes = { daemon.Address },
+            Secret = "not-the-secret",
+            NoNodeTimeout = TimeSpan.FromSeconds(2),
+        });
+
+        var error = await Assert.ThrowsAsync<NodeUnavailableException>(() => server.Submit<int>(Sources.AddOne, 1).Task.WaitAsync(TestTimeouts.Job));
+        Assert.Equal(NodeFailureKind.NoNodeAvailable, error.Kind);
+        Assert.Contains("secret", error.Message, StringComparison.OrdinalIgnoreCase);
+        await daemon.WaitForOutputAsync("AuthenticationFailed");
+        Assert.Empty(server.ActiveNodes);
+    }
+
+    [Fact]
+    public async Task Daemon_KilledMidRun_JobsFinishOnTheOtherNode()
+    {
+        await using var doomed = await DaemonProcess.StartAsync("--secret", Secret, "--workers", "2", "--node-id", "doomed");
+        await using var survivor = await DaemonProcess.StartAsync("--secret", Secret, "--workers", "2", "--node-id", "survivor");
+        await using var server = new JobServer(new JobServerOptions { LocalWorkers = 0, Nodes = { doomed.Address, survivor.Address }, Secret = Secret });
+        var sleep = Sources.Behaviour("Sleep");
+        // Warm both nodes so jobs are in flight on each when one dies.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => server.Submit<int>(sleep, 1).Task)).WaitAsync(TestTimeouts.Job);
+        Assert.Equal(2, server.ActiveNodes.Count);
+
+        var jobs = Enumerable.Range(0, 200).Select(i => server.Submit<int>(sleep, 10 + (i % 3))).ToList();
+        await jobs[20].Task.WaitAsync(TestTimeouts.Job);
+        doomed.Kill();
+
+        var results = await Task.WhenAll(jobs.Select(j => j.Task)).WaitAsync(TestTimeouts.Many);
+        Assert.Equal(jobs.Select((_, i) => 10 + (i % 3)), results);
+        var stats = server.GetStatistics();
+        Assert.Equal(1, stats.NodesLost);
+        Assert.True(stats.Nodes.Single(n => n.NodeId == "survivor").JobsCompleted > 0);
+    }
+}
