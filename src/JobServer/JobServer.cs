@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ParallelSharp.Discovery;
 using ParallelSharp.NodeDaemon;
 using ParallelSharp.Nodes;
 using ParallelSharp.Protocol.Framing;
@@ -36,6 +37,7 @@ public sealed partial class JobServer : IAsyncDisposable, IDisposable
     private readonly List<Task> _connectors = [];
     private readonly Lock _gate = new();
     private readonly Task _localStart;
+    private readonly NodeDiscovery? _discovery;
     private NodeHost? _localNode;
     private NodeConnection? _localConnection;
     private long _nextJobId;
@@ -60,6 +62,14 @@ public sealed partial class JobServer : IAsyncDisposable, IDisposable
         _localStart = _options.LocalWorkers > 0 ? StartLocalNodeAsync() : Task.CompletedTask;
         foreach (var address in _options.Nodes)
             AddNode(address);
+        if (_options.Discovery)
+        {
+            _discovery = new NodeDiscovery(
+                _options.DiscoveryInterfaces, _options.Cluster, _remoteSettings, _scheduler, _options.ReconnectDelay, _options.LoggerFactory, _logger);
+            lock (_gate)
+                _connectors.Add(StartDiscoveryAsync(_discovery));
+        }
+
         Log.ServerStarted(_logger, _options.LocalWorkers, _options.Nodes.Count);
     }
 
@@ -95,9 +105,23 @@ public sealed partial class JobServer : IAsyncDisposable, IDisposable
     {
         ThrowIfDisposed();
         var (host, port) = NodeAddress.Parse(address);
-        var connector = new StaticNodeConnector(host, port, _remoteSettings, _scheduler, _options.ReconnectDelay, _logger);
+        var connector = new NodeConnector(host, port, _remoteSettings, _scheduler, _options.ReconnectDelay, _logger);
         lock (_gate)
             _connectors.Add(connector.RunAsync(_stopping.Token));
+    }
+
+    private async Task StartDiscoveryAsync(NodeDiscovery discovery)
+    {
+        try
+        {
+            await discovery.StartAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ParallelSharp.Discovery.DiscoveryException or OperationCanceledException)
+        {
+            // Discovery is one source of nodes among others: record why it is off, and go on with the rest.
+            _scheduler.RecordNodeError("mDNS discovery", ex.Message);
+            Log.NodeConnectFailed(_logger, "mDNS discovery", ex.Message);
+        }
     }
 
     private async Task StartLocalNodeAsync()
@@ -156,6 +180,8 @@ public sealed partial class JobServer : IAsyncDisposable, IDisposable
         lock (_gate)
             connectors = [.. _connectors];
         await Task.WhenAll(connectors).ConfigureAwait(false);
+        if (_discovery is not null)
+            await _discovery.DisposeAsync().ConfigureAwait(false);
         if (_localConnection is not null)
             await _localConnection.DisposeAsync().ConfigureAwait(false);
         if (_localNode is not null)

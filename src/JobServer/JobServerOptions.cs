@@ -12,6 +12,15 @@ public sealed class JobServerOptions
     /// <summary>Remote nodes by address, as <c>host</c> or <c>host:port</c> (pp's <c>ppservers</c>); the default port is 7741.</summary>
     public IList<string> Nodes { get; } = [];
 
+    /// <summary>Find nodes on the network with mDNS/DNS-SD (<c>_parallelsharp._tcp</c>) and use them as they come and go. Default false.</summary>
+    public bool Discovery { get; set; }
+
+    /// <summary>
+    /// Interface names or IPv4 addresses to browse on, or <c>*</c> for every multicast interface. Empty browses on loopback
+    /// only (nodes on this machine), so nothing is sent on a real network unless asked for.
+    /// </summary>
+    public IList<string> DiscoveryInterfaces { get; } = [];
+
     /// <summary>The shared secret remote nodes expect. The local node gets a fresh random one of its own.</summary>
     public string? Secret { get; set; }
 

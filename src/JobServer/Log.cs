@@ -31,4 +31,12 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1300, Level = LogLevel.Error, Message = "A completion callback of job {JobId} threw")]
     public static partial void CallbackFailed(ILogger logger, long jobId, Exception exception);
+    [LoggerMessage(EventId = 1110, Level = LogLevel.Information, Message = "Discovered node '{InstanceName}' at {Endpoint}")]
+    public static partial void NodeDiscovered(ILogger logger, string instanceName, string endpoint);
+
+    [LoggerMessage(EventId = 1111, Level = LogLevel.Information, Message = "Node '{InstanceName}' left (mDNS goodbye or expiry); it gets no new jobs")]
+    public static partial void NodeLeftDiscovery(ILogger logger, string instanceName);
+
+    [LoggerMessage(EventId = 1112, Level = LogLevel.Debug, Message = "Ignored discovered service '{InstanceName}': {Reason}")]
+    public static partial void DiscoveredNodeIgnored(ILogger logger, string instanceName, string reason);
 }

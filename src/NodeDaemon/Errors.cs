@@ -93,10 +93,6 @@ internal static class Errors
         new($"The job's entry method {call} returns {typeName}, {reason}. " +
             "Return a type that can be written as JSON: a primitive, string, array, collection, tuple, record or class.");
 
-    internal static JobCompilationException SignatureTypeNotAccessible(string call, string where, string typeName, string accessibility) =>
-        new($"The job's entry method {call} cannot be called: the type {typeName} of its {where} is {accessibility}. " +
-            "Types in the entry method's signature must be 'public' or 'internal' (and not 'file').");
-
     internal static JobCompilationException EntrySignatureUnresolved(string call) =>
         new($"The job's entry method {call} uses a type the compiler could not resolve. Fix the type names in its signature.");
 

@@ -102,4 +102,6 @@ internal static partial class Log
 
     /// <summary>One scope per client connection, so every line it logs names the peer.</summary>
     public static IDisposable? ConnectionScope(ILogger logger, string remote) => s_connectionScope(logger, remote);
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Node {NodeId} advertised on mDNS as '{InstanceName}' (_parallelsharp._tcp, port {Port})")]
+    public static partial void NodeAdvertised(ILogger logger, string nodeId, string instanceName, int port);
 }

@@ -136,6 +136,16 @@ public sealed class DaemonProcess : IAsyncDisposable
 
     public void Kill() => _process.Kill(entireProcessTree: false);
 
+    /// <summary>Asks the daemon to stop as Ctrl+C or a service manager would (SIGTERM), and returns its exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync().WaitAsync(TestTimeouts.ProcessExit);
+        using var cts = new CancellationTokenSource(TestTimeouts.Job);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

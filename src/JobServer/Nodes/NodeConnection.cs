@@ -70,6 +70,9 @@ internal sealed class NodeConnection : IAsyncDisposable
     /// <summary>Per-node counters kept by the scheduler (under its lock).</summary>
     public NodeCounters Counters { get; set; } = new();
 
+    /// <summary>Set when discovery saw the node say goodbye: it gets no new jobs, but its running jobs may still answer. Guarded by the scheduler's lock.</summary>
+    public bool IsDraining { get; set; }
+
     /// <summary>Whether the connection has ended.</summary>
     public bool IsLost => Volatile.Read(ref _lost) != 0;
 

@@ -134,6 +134,16 @@ internal sealed class JobScheduler : INodeEvents, IDisposable
         NodesChanged?.Invoke();
     }
 
+    /// <summary>Stops (or resumes) sending new jobs to a node that announced it is leaving.</summary>
+    public void SetDraining(NodeConnection node, bool draining)
+    {
+        lock (_gate)
+        {
+            node.IsDraining = draining;
+            DispatchLocked();
+        }
+    }
+
     /// <summary>Remembers why a node could not be reached, for the error of jobs that find no node.</summary>
     public void RecordNodeError(string endpoint, string error)
     {
@@ -202,6 +212,8 @@ internal sealed class JobScheduler : INodeEvents, IDisposable
         var bestFree = 0;
         foreach (var node in _nodes)
         {
+            if (node.IsDraining)
+                continue;
             var free = node.Workers * _pipelineDepth - node.InFlight.Count;
             if (free > bestFree)
             {

@@ -27,10 +27,6 @@ internal sealed record DocumentTree(SourceDocument Document, SyntaxTree Tree, in
             .ToList();
     }
 
-    /// <summary>Whether <paramref name="diagnostic"/> is located in one of <paramref name="documents"/>.</summary>
-    public static bool IsInDocuments(Diagnostic diagnostic, IReadOnlyList<DocumentTree> documents) =>
-        Find(diagnostic, documents) >= 0;
-
     private static CompilerDiagnostic Map(Diagnostic diagnostic, IReadOnlyList<DocumentTree> documents)
     {
         var message = diagnostic.GetMessage(CultureInfo.InvariantCulture);

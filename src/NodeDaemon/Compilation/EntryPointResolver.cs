@@ -5,7 +5,8 @@ namespace ParallelSharp.NodeDaemon.Compilation;
 
 /// <summary>
 /// Finds a package's entry method in a compilation and checks that a job can call it: static, non-generic,
-/// reachable from generated code, with by-value parameters and a return value that JSON can carry.
+/// reachable from generated code, with by-value parameters and a return value that JSON can carry. (The types in
+/// its signature need no check of their own: C# already requires them to be as accessible as the method.)
 /// </summary>
 /// <remarks>
 /// Works on declarations only (no method bodies are bound), so it is cheap enough to run before emitting.
@@ -33,8 +34,15 @@ internal static class EntryPointResolver
         var type = FindType(compilation.Assembly, entryType);
         if (type is null)
         {
-            var declared = DeclaredTypeNames(compilation.Assembly.GlobalNamespace);
-            throw Errors.EntryTypeNotFound(package, declared, SuggestType(declared, entryType));
+            var declared = DeclaredTypes(compilation.Assembly.GlobalNamespace);
+
+            // File-local types have mangled metadata names, so the lookup above cannot see them: say why.
+            var wanted = entryType.Replace('+', '.');
+            if (declared.FirstOrDefault(d => d.Type.IsFileLocal && string.Equals(d.Name.Replace('+', '.'), wanted, StringComparison.Ordinal)) is { Type: { } fileLocal })
+                throw Errors.EntryTypeFileLocal(fileLocal.ToDisplayString(DisplayFormat), $"{fileLocal.ToDisplayString(DisplayFormat)}.{entryMethod}");
+
+            var names = declared.Select(d => d.Name).ToArray();
+            throw Errors.EntryTypeNotFound(package, names, SuggestType(names, entryType));
         }
 
         var typeName = type.ToDisplayString(DisplayFormat);
@@ -106,8 +114,6 @@ internal static class EntryPointResolver
                 throw Errors.ParameterParams(call, i, parameter.Name);
             if (UnsupportedReason(parameter.Type, call) is { } reason)
                 throw Errors.ParameterTypeUnsupported(call, i, parameter.Name, parameter.Type.ToDisplayString(DisplayFormat), reason);
-            if (FindInaccessible(parameter.Type) is { } hidden)
-                throw Errors.SignatureTypeNotAccessible(call, $"parameter '{parameter.Name}'", hidden.Name, hidden.Accessibility);
         }
 
         var (returnKind, resultType) = ClassifyReturn(method.ReturnType, compilation);
@@ -115,8 +121,6 @@ internal static class EntryPointResolver
         {
             if (UnsupportedReason(resultType, call) is { } reason)
                 throw Errors.ReturnTypeUnsupported(call, resultType.ToDisplayString(DisplayFormat), reason);
-            if (FindInaccessible(resultType) is { } hidden)
-                throw Errors.SignatureTypeNotAccessible(call, "return value", hidden.Name, hidden.Accessibility);
         }
 
         return new EntryPoint(method, call, signature, returnKind, resultType);
@@ -159,9 +163,9 @@ internal static class EntryPointResolver
         return null;
     }
 
-    private static List<string> DeclaredTypeNames(INamespaceSymbol root)
+    private static List<(string Name, INamedTypeSymbol Type)> DeclaredTypes(INamespaceSymbol root)
     {
-        var names = new List<string>();
+        var types = new List<(string Name, INamedTypeSymbol Type)>();
         void Visit(INamespaceOrTypeSymbol symbol, string prefix)
         {
             foreach (var member in symbol.GetMembers())
@@ -174,17 +178,19 @@ internal static class EntryPointResolver
                 }
                 else if (member is INamedTypeSymbol type && !type.IsImplicitlyDeclared && type.Locations.Any(l => l.IsInSource))
                 {
+                    // The name a package would use: metadata style ('+' for nesting, `N for generic arity), but readable for file-local types.
+                    var simple = type.Arity == 0 ? type.Name : $"{type.Name}`{type.Arity}";
                     var separator = symbol is INamedTypeSymbol ? "+" : ".";
-                    var typeName = prefix.Length == 0 ? type.MetadataName : $"{prefix}{separator}{type.MetadataName}";
-                    names.Add(typeName);
+                    var typeName = prefix.Length == 0 ? simple : $"{prefix}{separator}{simple}";
+                    types.Add((typeName, type));
                     Visit(type, typeName);
                 }
             }
         }
 
         Visit(root, string.Empty);
-        names.Sort(StringComparer.Ordinal);
-        return names;
+        types.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return types;
     }
 
     private static string? SuggestType(IReadOnlyList<string> declared, string entryType)
@@ -240,33 +246,6 @@ internal static class EntryPointResolver
                 foreach (var argument in named.TypeArguments)
                 {
                     if (UnsupportedReason(argument, call) is { } inner)
-                        return inner;
-                }
-
-                return null;
-            default:
-                return null;
-        }
-    }
-
-    private static (string Name, string Accessibility)? FindInaccessible(ITypeSymbol type)
-    {
-        switch (type)
-        {
-            case IArrayTypeSymbol array:
-                return FindInaccessible(array.ElementType);
-            case INamedTypeSymbol named:
-                for (var t = named; t is not null; t = t.ContainingType)
-                {
-                    if (t.IsFileLocal)
-                        return (t.ToDisplayString(DisplayFormat), "file-local");
-                    if (!IsCallableFromAssembly(t.DeclaredAccessibility))
-                        return (t.ToDisplayString(DisplayFormat), Describe(t.DeclaredAccessibility));
-                }
-
-                foreach (var argument in named.TypeArguments)
-                {
-                    if (FindInaccessible(argument) is { } inner)
                         return inner;
                 }
 

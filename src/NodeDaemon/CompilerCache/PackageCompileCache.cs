@@ -131,7 +131,7 @@ internal sealed class PackageCompileCache : IDisposable
             {
                 // Off the caller's thread: disk I/O and compiling are blocking and CPU-bound. The entry is added
                 // under the lock before the work can finish and remove it (its removal takes the same lock).
-                shared = Task.Run(() => LoadOrCompileAsync(package, _lifetime.Token));
+                shared = StartLoadOrCompile(package);
                 _inFlight.Add(key, shared);
             }
         }
@@ -182,6 +182,11 @@ internal sealed class PackageCompileCache : IDisposable
             throw Errors.CachedFailure(e);
         }
     }
+
+    // A method of its own: a lambda capturing 'package' in GetOrCompileAsync would allocate its closure on every
+    // call, hits included, because C# creates the closure where the captured parameter's scope begins.
+    private Task<CompiledPackage> StartLoadOrCompile(JobPackage package) =>
+        Task.Run(() => LoadOrCompileAsync(package, _lifetime.Token));
 
     private async Task<CompiledPackage> LoadOrCompileAsync(JobPackage package, CancellationToken cancellationToken)
     {

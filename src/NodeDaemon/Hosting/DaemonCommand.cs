@@ -92,7 +92,10 @@ internal static class DaemonCommand
                 NodeId = parse.GetValue(nodeId),
                 CacheDirectory = parse.GetValue(cacheDir)?.FullName,
                 LoggerFactory = loggerFactory,
+                Advertise = parse.GetValue(advertise),
             };
+            foreach (var name in parse.GetValue(mdnsInterfaces) ?? [])
+                options.AdvertiseInterfaces.Add(name);
 
             NodeHost host;
             try

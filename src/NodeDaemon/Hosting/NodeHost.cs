@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using ParallelSharp.NodeDaemon.CompilerCache;
+using ParallelSharp.NodeDaemon.Discovery;
 using ParallelSharp.NodeDaemon.Protocol;
 using ParallelSharp.NodeDaemon.WorkerHost;
 
@@ -24,6 +25,7 @@ public sealed class NodeHost : IAsyncDisposable
     private TcpListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
     private Task _warmUp = Task.CompletedTask;
+    private NodeAdvertisement? _advertisement;
     private bool _disposed;
 
     /// <summary>Creates a node; nothing starts until <see cref="StartAsync"/>.</summary>
@@ -36,6 +38,13 @@ public sealed class NodeHost : IAsyncDisposable
             throw new ArgumentException(
                 $"Refusing to listen on {endPoint} without a secret: anyone who reaches it could run code on this machine. " +
                 "Give a secret, listen on loopback, or allow an open node explicitly.", nameof(options));
+
+        if (options.Advertise && options.ListenEndPoint is null)
+            throw new ArgumentException("A node can advertise itself only when it listens on TCP; give it a listen endpoint.", nameof(options));
+        if (options.Advertise && string.IsNullOrEmpty(options.Secret) && !options.AllowOpen)
+            throw new ArgumentException(
+                "Refusing to advertise a node without a secret: any job server on the network would find it and run code here. " +
+                "Give a secret, or allow an open node explicitly.", nameof(options));
 
         _options = options;
         _logger = options.LoggerFactory.CreateLogger("ParallelSharp.NodeDaemon");
@@ -74,9 +83,34 @@ public sealed class NodeHost : IAsyncDisposable
             _listener = new TcpListener(endPoint);
             _listener.Start(backlog: 128);
             _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
+            if (_options.Advertise)
+            {
+                _advertisement = await NodeAdvertisement.StartAsync(
+                    NodeId, _options.Cluster, Workers, ListenEndPoint!, [.. _options.AdvertiseInterfaces], _options.LoggerFactory, cancellationToken).ConfigureAwait(false);
+                _services.Pool.CapacityChanged += OnCapacityChanged;
+                Log.NodeAdvertised(_logger, NodeId, _advertisement.InstanceName, ListenEndPoint!.Port);
+            }
         }
 
         Log.NodeStarted(_logger, NodeId, ListenEndPoint?.ToString() ?? "in-process", Workers, _options.CacheDirectory ?? DefaultCacheDirectory());
+    }
+
+    private void OnCapacityChanged(int workers)
+    {
+        if (_advertisement is { } advertisement)
+            _ = UpdateAdvertisedWorkersAsync(advertisement, workers);
+    }
+
+    private async Task UpdateAdvertisedWorkersAsync(NodeAdvertisement advertisement, int workers)
+    {
+        try
+        {
+            await advertisement.UpdateWorkersAsync(workers, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException or ParallelSharp.Discovery.DiscoveryException)
+        {
+            // Stopping, or the network refused the update: the TCP protocol still carries the true count.
+        }
     }
 
     /// <summary>Changes the number of worker processes while jobs run.</summary>
@@ -190,6 +224,13 @@ public sealed class NodeHost : IAsyncDisposable
         if (_disposed)
             return;
         _disposed = true;
+        // Goodbye first, so browsing job servers stop sending work before anything else stops.
+        if (_advertisement is not null)
+        {
+            _services.Pool.CapacityChanged -= OnCapacityChanged;
+            await _advertisement.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         _listener?.Stop();
         await _acceptLoop.ConfigureAwait(false);

@@ -25,6 +25,15 @@ public sealed class NodeHostOptions
     /// <summary>Where to accept TCP connections; null accepts none (an in-process node served through <see cref="NodeHost.ServeAsync"/>).</summary>
     public IPEndPoint? ListenEndPoint { get; set; }
 
+    /// <summary>Announce the node on mDNS/DNS-SD so job servers with discovery find it. Needs a secret, or <see cref="AllowOpen"/>.</summary>
+    public bool Advertise { get; set; }
+
+    /// <summary>
+    /// Interface names or addresses to advertise on. Empty: loopback for a loopback node, every interface for one
+    /// listening on all addresses, the listen address's interface otherwise.
+    /// </summary>
+    public IList<string> AdvertiseInterfaces { get; } = [];
+
     /// <summary>The folder of the on-disk compile cache and assembly store. Default: under the user's local application data.</summary>
     public string? CacheDirectory { get; set; }
 

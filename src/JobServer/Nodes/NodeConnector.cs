@@ -5,12 +5,17 @@ using ParallelSharp.Scheduling;
 namespace ParallelSharp.Nodes;
 
 /// <summary>
-/// Keeps one listed node connected: connect, hand the connection to the scheduler, and when it is lost,
-/// connect again after a delay — for as long as the server lives. A node that comes back is used again.
+/// Keeps one node connected: connect, hand the connection to the scheduler, and when it is lost, connect again
+/// after a delay — until cancelled (the server stops, or discovery saw the node leave). A node that comes back is used again.
 /// </summary>
-internal sealed class StaticNodeConnector(string host, int port, NodeConnectionSettings settings, JobScheduler scheduler, TimeSpan reconnectDelay, ILogger logger)
+internal sealed class NodeConnector(string host, int port, NodeConnectionSettings settings, JobScheduler scheduler, TimeSpan reconnectDelay, ILogger logger)
 {
     public string Endpoint { get; } = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
+
+    private NodeConnection? _current;
+
+    /// <summary>The live connection, if there is one.</summary>
+    public NodeConnection? Current => Volatile.Read(ref _current);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -21,6 +26,7 @@ internal sealed class StaticNodeConnector(string host, int port, NodeConnectionS
             try
             {
                 connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _current, connection);
                 lastError = null;
                 scheduler.AddNode(connection);
                 await connection.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -40,7 +46,10 @@ internal sealed class StaticNodeConnector(string host, int port, NodeConnectionS
             finally
             {
                 if (connection is not null)
+                {
+                    Volatile.Write(ref _current, null);
                     await connection.DisposeAsync().ConfigureAwait(false);
+                }
             }
 
             try
