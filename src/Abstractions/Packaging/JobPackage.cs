@@ -39,6 +39,14 @@ public sealed class JobPackage
             ArgumentException.ThrowIfNullOrWhiteSpace(entryMethod);
         }
 
+        // The package also arrives from the wire as JSON: every entry must be there, or the key cannot be computed.
+        if (sources.Any(s => s is null || s.Path is null || s.Text is null))
+            throw new ArgumentException("A job package's source documents must each have a path and a text.", nameof(sources));
+        if (usings is not null && usings.Any(u => u is null))
+            throw new ArgumentException("A job package's usings must not contain null.", nameof(usings));
+        if (references is not null && references.Any(r => r is null || r.Name is null || r.Sha256 is null))
+            throw new ArgumentException("A job package's assembly references must each have a name and a SHA-256.", nameof(references));
+
         Kind = kind;
         Sources = sources;
         EntryType = entryType ?? string.Empty;

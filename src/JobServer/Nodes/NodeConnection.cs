@@ -105,9 +105,10 @@ internal sealed class NodeConnection : IAsyncDisposable
         {
             try
             {
-                await writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                using var flushDeadline = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await writer.FlushAsync(flushDeadline.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
             {
                 // The refusal could not be delivered; the peer is gone anyway.
             }
@@ -147,7 +148,9 @@ internal sealed class NodeConnection : IAsyncDisposable
         _statsRequests[id] = pending;
         try
         {
-            if (!TrySend(() => SimpleMessages.WriteInt32(_writer, FrameType.StatsRequest, (int)id)))
+            // Registered before the check: Lose marks the connection lost before it fails the pending requests, so a
+            // request either sees the loss here or is failed by it. (After a loss the writer may still accept frames.)
+            if (IsLost || !TrySend(() => SimpleMessages.WriteInt32(_writer, FrameType.StatsRequest, (int)id)))
                 throw new NodeUnavailableException($"Node {NodeId} at {Endpoint} is disconnected.", NodeFailureKind.ConnectionLost);
             return await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -216,6 +219,12 @@ internal sealed class NodeConnection : IAsyncDisposable
         catch (Exception ex) when (ex is IOException or ProtocolException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
             reason = ex.Message;
+        }
+        catch (InvalidOperationException) when (_closing.IsCancellationRequested)
+        {
+            // We closed the stream under a read (Abort, DisposeAsync) while the loop was between reads: the in-process
+            // pipe then refuses the next read with InvalidOperationException where a socket throws ObjectDisposedException.
+            reason = "the connection was closed";
         }
 
         if (_writer.Fault is { } fault && reason == "the node closed the connection")

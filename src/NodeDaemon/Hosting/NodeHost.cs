@@ -50,7 +50,7 @@ public sealed class NodeHost : IAsyncDisposable
         _logger = options.LoggerFactory.CreateLogger("ParallelSharp.NodeDaemon");
         var nodeId = options.NodeId ?? $"{Environment.MachineName.ToLowerInvariant()}-{Random.Shared.Next(0x10000):x4}";
         var cacheRoot = options.CacheDirectory ?? DefaultCacheDirectory();
-        var assemblies = new AssemblyStore.AssemblyStore(Path.Combine(cacheRoot, "assemblies"), _logger);
+        var assemblies = new AssemblyStore.NodeAssemblyStore(Path.Combine(cacheRoot, "assemblies"), _logger);
         var compiler = new PackageCompileCache(Path.Combine(cacheRoot, "compiled"), assemblies, _logger);
         var pool = new WorkerPool(
             new WorkerPoolOptions { Workers = options.Workers, PipelineDepth = options.PipelineDepth },

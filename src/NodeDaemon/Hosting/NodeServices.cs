@@ -12,7 +12,7 @@ internal sealed class NodeServices(
     NodeHostOptions options,
     WorkerPool pool,
     PackageCompileCache compiler,
-    AssemblyStore.AssemblyStore assemblies,
+    AssemblyStore.NodeAssemblyStore assemblies,
     ILogger logger)
 {
     public string NodeId { get; } = nodeId;
@@ -21,7 +21,7 @@ internal sealed class NodeServices(
 
     public PackageCompileCache Compiler { get; } = compiler;
 
-    public AssemblyStore.AssemblyStore Assemblies { get; } = assemblies;
+    public AssemblyStore.NodeAssemblyStore Assemblies { get; } = assemblies;
 
     public ILogger Logger { get; } = logger;
 

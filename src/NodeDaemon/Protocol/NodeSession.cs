@@ -111,8 +111,17 @@ internal sealed class NodeSession : IJobResultSink
             Log.ClientRefused(_logger, _remote, "ProtocolError", ex.Message);
         }
 
-        // Let the refusal reach the client before the connection closes.
-        await _writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        // Let the refusal reach the client before the connection closes, but never wait on a stalled peer for long.
+        try
+        {
+            using var flushDeadline = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await _writer.FlushAsync(flushDeadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // The refusal could not be delivered; the connection closes anyway.
+        }
+
         return false;
     }
 
@@ -181,7 +190,7 @@ internal sealed class NodeSession : IJobResultSink
         var state = new PackageState(handle, package);
         foreach (var reference in package.References)
         {
-            if (!_services.Assemblies.Contains(reference.Sha256))
+            if (!_services.Assemblies.Has(reference.Sha256))
                 state.MissingAssemblies.Add(reference.Sha256);
         }
 

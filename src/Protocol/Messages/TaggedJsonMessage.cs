@@ -13,12 +13,17 @@ namespace ParallelSharp.Protocol.Messages;
 public static class TaggedJsonMessage
 {
     /// <summary>Appends the frame.</summary>
+    /// <exception cref="ArgumentException">The value cannot be serialized (for example a NaN the options do not allow); no frame was appended.</exception>
     public static void Write<T>(FrameWriter writer, FrameType type, uint tag, T value, JsonTypeInfo<T> typeInfo)
     {
+        // Serialize before the frame begins: disposing the builder commits whatever was written, so a value that
+        // failed half-way would go out as a truncated frame and the peer would drop the whole connection.
+        // It also keeps the writer's lock out of JSON serialization.
+        var json = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
         using var frame = writer.Begin(type);
-        new WireWriter(frame.Writer).WriteUInt32(tag);
-        using var json = new Utf8JsonWriter(frame.Writer);
-        JsonSerializer.Serialize(json, value, typeInfo);
+        var w = new WireWriter(frame.Writer);
+        w.WriteUInt32(tag);
+        w.WriteRaw(json);
     }
 
     /// <summary>Reads the frame body.</summary>

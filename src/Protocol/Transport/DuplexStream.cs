@@ -11,6 +11,8 @@ public sealed class DuplexStream : Stream
 {
     private readonly Stream _input;
     private readonly Stream _output;
+    private DuplexStream? _peer;
+    private volatile bool _isDisposed;
 
     private DuplexStream(PipeReader reader, PipeWriter writer)
     {
@@ -25,7 +27,11 @@ public sealed class DuplexStream : Stream
         var options = new PipeOptions(pauseWriterThreshold: 64 * 1024 * 1024, resumeWriterThreshold: 32 * 1024 * 1024, useSynchronizationContext: false);
         var forward = new Pipe(options);
         var backward = new Pipe(options);
-        return (new DuplexStream(backward.Reader, forward.Writer), new DuplexStream(forward.Reader, backward.Writer));
+        var first = new DuplexStream(backward.Reader, forward.Writer);
+        var second = new DuplexStream(forward.Reader, backward.Writer);
+        first._peer = second;
+        second._peer = first;
+        return (first, second);
     }
 
     /// <inheritdoc />
@@ -54,14 +60,37 @@ public sealed class DuplexStream : Stream
         _input.ReadAsync(buffer, offset, count, cancellationToken);
 
     /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => _output.Write(buffer, offset, count);
+    /// <exception cref="IOException">The other end was closed.</exception>
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        ThrowIfCannotWrite();
+        _output.Write(buffer, offset, count);
+    }
 
     /// <inheritdoc />
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => _output.WriteAsync(buffer, cancellationToken);
+    /// <exception cref="IOException">The other end was closed.</exception>
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ThrowIfCannotWrite();
+        return _output.WriteAsync(buffer, cancellationToken);
+    }
 
     /// <inheritdoc />
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        _output.WriteAsync(buffer, offset, count, cancellationToken);
+    /// <exception cref="IOException">The other end was closed.</exception>
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        ThrowIfCannotWrite();
+        return _output.WriteAsync(buffer, offset, count, cancellationToken);
+    }
+
+    private void ThrowIfCannotWrite()
+    {
+        ObjectDisposedException.ThrowIf(_isDisposed, this);
+        // A pipe whose reader is gone swallows writes; a socket fails them. Fail them here too, so that a
+        // FrameWriter over this stream faults exactly as it would over TCP when the other side goes away.
+        if (_peer is { _isDisposed: true })
+            throw new IOException("The other end of the in-process connection was closed.");
+    }
 
     /// <inheritdoc />
     public override void Flush() => _output.Flush();
@@ -80,6 +109,7 @@ public sealed class DuplexStream : Stream
     {
         if (disposing)
         {
+            _isDisposed = true;
             // Completing our writer is what the other end sees as end of stream.
             _output.Dispose();
             _input.Dispose();

@@ -16,7 +16,7 @@ namespace ParallelSharp.NodeDaemon.AssemblyStore;
 /// also by several node processes sharing the directory. Never shadows the shared framework: the job server does not
 /// upload framework assemblies at all.
 /// </remarks>
-internal sealed class AssemblyStore : IAssemblyStore
+internal sealed class NodeAssemblyStore : IAssemblyStore
 {
     private const string Extension = ".dll";
 
@@ -27,7 +27,7 @@ internal sealed class AssemblyStore : IAssemblyStore
     /// <summary>Creates a store in <paramref name="directory"/> (created on first write).</summary>
     /// <param name="directory">The store's directory; <see cref="DefaultDirectory"/> when the node has no setting.</param>
     /// <param name="logger">Receives store events; none by default.</param>
-    public AssemblyStore(string directory, ILogger? logger = null)
+    public NodeAssemblyStore(string directory, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         Directory = Path.GetFullPath(directory);
@@ -43,8 +43,6 @@ internal sealed class AssemblyStore : IAssemblyStore
     /// <inheritdoc />
     public bool Has(string sha256) => TryGetPath(sha256, out _);
 
-    /// <summary>Same as <see cref="Has"/>: whether the store holds the assembly with this SHA-256.</summary>
-    public bool Contains(string sha256) => Has(sha256);
 
     /// <inheritdoc />
     public bool TryGetPath(string sha256, [NotNullWhen(true)] out string? path)
