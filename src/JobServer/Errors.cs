@@ -39,6 +39,22 @@ internal static class Errors
         new($"Argument {index + 1} of type {value?.GetType().FullName ?? "null"} cannot be sent to a node as JSON: {inner.Message} " +
             "Pass primitives, strings, arrays, collections, tuples, records or classes with public properties.", $"args[{index}]", inner);
 
+    internal static ArgumentException InputNotSerializable(int index, object? value, Exception inner) =>
+        new($"Input {index} (counting from 0) of type {value?.GetType().FullName ?? "null"} cannot be sent to a node as JSON: {inner.Message} " +
+            "Pass primitives, strings, arrays, collections, tuples, records or classes with public properties.", "inputs", inner);
+
+    internal static InvalidOperationException DelegateNotCaptured(string api, Delegate function) =>
+        new($"{api} was given a delegate for {function.Method.DeclaringType?.FullName}.{function.Method.Name} that has no captured package. " +
+            "The ParallelSharp source generator captures a function's source at compile time, and only when a method group " +
+            "(server.Submit(Primes.SumPrimes, 100_000)) or a lambda is written at the call site in a project that references " +
+            "ParallelSharp.JobServer; this delegate came from a variable, from reflection or from a project without the generator. " +
+            "Pass the method group directly, or build the job with JobSource.FromCode for code that only exists at run time.");
+
+    internal static InvalidOperationException CapturedAssemblyWithoutFile(string entry, string assembly) =>
+        new($"The captured function {entry} needs the assembly {assembly}, which was loaded without a file (from memory or " +
+            "generated at run time), so it cannot be shipped to nodes. Load it from a .dll file, or build the job with " +
+            "JobSource.FromCode and give the file in assemblyPaths.");
+
     internal static ObjectDisposedException ServerDisposed() =>
         new(nameof(JobServer), "The job server was disposed; create a new one to submit jobs.");
 

@@ -59,8 +59,8 @@ public sealed partial class JobServer
     }
 
     /// <summary>
-    /// Like <see cref="Map{TArg, TResult}"/>, but yields each result as soon as its chunk completes, with the index of
-    /// its input (like <c>Pool.imap_unordered</c>).
+    /// Like <see cref="Map{TArg, TResult}(JobSource, IEnumerable{TArg}, MapOptions?, CancellationToken)"/>, but yields each
+    /// result as soon as its chunk completes, with the index of its input (like <c>Pool.imap_unordered</c>).
     /// </summary>
     /// <exception cref="ArgumentException">An input cannot be serialized.</exception>
     public async IAsyncEnumerable<(int Index, TResult Result)> MapUnordered<TArg, TResult>(
@@ -132,12 +132,19 @@ public sealed partial class JobServer
         var chunkSize = options?.ChunkSize ?? Math.Max(1, (int)Math.Ceiling(items.Length / (slots * 4.0)));
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1, nameof(options));
 
-        var records = new List<JobRecord>();
-        var chunks = new List<(Task<TResult[]>, int)>();
+        // Every chunk is serialized before any is tracked: an input that cannot travel must leave no chunk behind,
+        // or waiting on the group (or on all jobs) would wait for chunks that were never submitted.
+        var payloads = new List<(byte[] Payload, int Size)>();
         for (var start = 0; start < items.Length; start += chunkSize)
         {
             var size = Math.Min(chunkSize, items.Length - start);
-            var payload = ArgumentSerializer.SerializeBatch<TArg>(items.AsSpan(start, size), start);
+            payloads.Add((ArgumentSerializer.SerializeBatch<TArg>(items.AsSpan(start, size), start), size));
+        }
+
+        var records = new List<JobRecord>();
+        var chunks = new List<(Task<TResult[]>, int)>();
+        foreach (var (payload, size) in payloads)
+        {
             var record = CreateRecord<TResult[]>(source, payload, RunJobMessage.BatchFlag, options?.Timeout, maxAttempts: null, options?.Group, cancellationToken);
             _completions.Track(record, null);
             RegisterCancellation(record, cancellationToken);
@@ -170,7 +177,10 @@ public sealed partial class JobServer
         var previous = record.Finished;
         record.Finished = j =>
         {
-            registration.Dispose();
+            // Unregister, not Dispose: Finished may run inside the scheduler's lock, and Dispose waits for a callback
+            // already running on another thread, which is blocked on that same lock. A callback that still runs finds
+            // the job completed and does nothing.
+            registration.Unregister();
             previous?.Invoke(j);
         };
     }

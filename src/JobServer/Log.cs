@@ -39,4 +39,6 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1112, Level = LogLevel.Debug, Message = "Ignored discovered service '{InstanceName}': {Reason}")]
     public static partial void DiscoveredNodeIgnored(ILogger logger, string instanceName, string reason);
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Error, Message = "The connection to node {NodeId} failed while handling a frame")]
+    public static partial void ConnectionFaulted(ILogger logger, string nodeId, Exception exception);
 }

@@ -31,6 +31,7 @@ internal sealed class NodeConnection : IAsyncDisposable
     private uint _nextHandle;
     private int _nextStatsRequest;
     private long _lastHeard;
+    private int _checks;
     private int _lost;
     private int _disposed;
 
@@ -69,6 +70,9 @@ internal sealed class NodeConnection : IAsyncDisposable
 
     /// <summary>Per-node counters kept by the scheduler (under its lock).</summary>
     public NodeCounters Counters { get; set; } = new();
+
+    /// <summary>A <see cref="TimeProvider"/> timestamp before which the node gets no new jobs (it rejected one); 0 for none. Guarded by the scheduler's lock.</summary>
+    public long PausedUntil { get; set; }
 
     /// <summary>Set when discovery saw the node say goodbye: it gets no new jobs, but its running jobs may still answer. Guarded by the scheduler's lock.</summary>
     public bool IsDraining { get; set; }
@@ -121,7 +125,16 @@ internal sealed class NodeConnection : IAsyncDisposable
         var connection = new NodeConnection(stream, reader, writer, info, endpoint, isLocal, events, settings.Logger, settings.TimeProvider);
         connection._readLoop = Task.Run(connection.ReadLoopAsync, CancellationToken.None);
         if (settings.HeartbeatInterval > TimeSpan.Zero)
-            connection._heartbeat = settings.TimeProvider.CreateTimer(_ => connection.Beat(settings.HeartbeatTimeout), null, settings.HeartbeatInterval, settings.HeartbeatInterval);
+        {
+            // The silence is checked about ten times per timeout, so a silent node is declared dead close to the
+            // timeout rather than up to a whole heartbeat interval after it; the heartbeat itself goes out once per interval.
+            var checksPerBeat = settings.HeartbeatTimeout > TimeSpan.Zero
+                ? (int)Math.Clamp(Math.Ceiling(settings.HeartbeatInterval / (settings.HeartbeatTimeout / 10)), 1, 100)
+                : 1;
+            var period = settings.HeartbeatInterval / checksPerBeat;
+            connection._heartbeat = settings.TimeProvider.CreateTimer(_ => connection.Beat(settings.HeartbeatTimeout, checksPerBeat), null, period, period);
+        }
+
         return connection;
     }
 
@@ -187,7 +200,7 @@ internal sealed class NodeConnection : IAsyncDisposable
         }
     }
 
-    private void Beat(TimeSpan timeout)
+    private void Beat(TimeSpan timeout, int checksPerBeat)
     {
         if (IsLost)
             return;
@@ -198,7 +211,8 @@ internal sealed class NodeConnection : IAsyncDisposable
             return;
         }
 
-        TrySend(() => SimpleMessages.WriteInt64(_writer, FrameType.Heartbeat, _time.GetTimestamp()));
+        if (Interlocked.Increment(ref _checks) % checksPerBeat == 0)
+            TrySend(() => SimpleMessages.WriteInt64(_writer, FrameType.Heartbeat, _time.GetTimestamp()));
     }
 
     private async Task ReadLoopAsync()
@@ -225,6 +239,13 @@ internal sealed class NodeConnection : IAsyncDisposable
             // We closed the stream under a read (Abort, DisposeAsync) while the loop was between reads: the in-process
             // pipe then refuses the next read with InvalidOperationException where a socket throws ObjectDisposedException.
             reason = "the connection was closed";
+        }
+        catch (Exception ex)
+        {
+            // Anything else is a bug in handling a frame; the node must still be reported lost, or its jobs would be stranded.
+            kind = NodeFailureKind.ConnectionLost;
+            reason = $"the connection failed unexpectedly: {ex.GetType().Name}: {ex.Message}";
+            Log.ConnectionFaulted(_logger, NodeId, ex);
         }
 
         if (_writer.Fault is { } fault && reason == "the node closed the connection")

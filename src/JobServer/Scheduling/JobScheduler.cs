@@ -20,6 +20,9 @@ namespace ParallelSharp.Scheduling;
 /// </remarks>
 internal sealed class JobScheduler : INodeEvents, IDisposable
 {
+    /// <summary>How long a node that rejected a job gets no new ones.</summary>
+    private static readonly TimeSpan RejectPause = TimeSpan.FromMilliseconds(500);
+
     private readonly Lock _gate = new();
     private readonly LinkedList<JobRecord> _queue = new();
     private readonly Dictionary<JobRecord, LinkedListNode<JobRecord>> _queued = [];
@@ -119,7 +122,10 @@ internal sealed class JobScheduler : INodeEvents, IDisposable
     {
         lock (_gate)
         {
-            if (_disposed)
+            // A connection can end between its handshake and this call. Its loss was then reported while it was not
+            // here, and would never be again: adding it would strand every job sent to it. (IsLost is set before the
+            // loss is reported, so a loss after this check finds the node here and removes it.)
+            if (_disposed || node.IsLost)
                 return;
             if (!_countersByNode.TryGetValue(node.NodeId, out var counters))
                 _countersByNode[node.NodeId] = counters = new NodeCounters();
@@ -212,7 +218,7 @@ internal sealed class JobScheduler : INodeEvents, IDisposable
         var bestFree = 0;
         foreach (var node in _nodes)
         {
-            if (node.IsDraining)
+            if (node.IsDraining || (node.PausedUntil != 0 && _time.GetTimestamp() < node.PausedUntil))
                 continue;
             var free = node.Workers * _pipelineDepth - node.InFlight.Count;
             if (free > bestFree)
@@ -245,14 +251,21 @@ internal sealed class JobScheduler : INodeEvents, IDisposable
             {
                 case JobResultStatus.WorkerCrashed:
                     node.Counters.JobsFailed++;
-                    ChargeAttemptLocked(job, node, ReadError(payload).Message);
+                    if (!CompleteIfCancelRequestedLocked(job))
+                        ChargeAttemptLocked(job, node, ReadError(payload).Message);
                     DispatchLocked();
                     return;
                 case JobResultStatus.Rejected:
-                    // The node could not run it (shutting down, no workers): move it without penalty.
-                    job.Starts--;
-                    RequeueLocked(job);
-                    node.Counters.Reschedules++;
+                    // The node could not run it (shutting down, no workers): move it without penalty, and give the node
+                    // a pause so a node whose workers cannot start does not bounce the same jobs straight back.
+                    if (!CompleteIfCancelRequestedLocked(job))
+                    {
+                        job.Starts--;
+                        RequeueLocked(job);
+                        node.Counters.Reschedules++;
+                        node.PausedUntil = _time.GetTimestamp() + (long)(RejectPause.TotalSeconds * _time.TimestampFrequency);
+                    }
+
                     DispatchLocked();
                     return;
                 case JobResultStatus.Succeeded:
@@ -306,6 +319,19 @@ internal sealed class JobScheduler : INodeEvents, IDisposable
         node.Counters.Reschedules++;
     }
 
+    /// <summary>
+    /// Completes as cancelled a job that came back from its node without an outcome (crash, rejection, lost node) after
+    /// its caller had cancelled it: there is nothing left to run it for. Returns false if no cancellation was asked.
+    /// </summary>
+    private static bool CompleteIfCancelRequestedLocked(JobRecord job)
+    {
+        if (!job.CancelRequested)
+            return false;
+        job.Node = null;
+        CompleteCancelledLocked(job);
+        return true;
+    }
+
     private void RequeueLocked(JobRecord job)
     {
         _reschedules++;
@@ -351,7 +377,7 @@ internal sealed class JobScheduler : INodeEvents, IDisposable
             for (var i = held.Count - 1; i >= 0; i--)
             {
                 var job = held[i];
-                if (job.IsCompleted)
+                if (job.IsCompleted || CompleteIfCancelRequestedLocked(job))
                     continue;
                 if (i < running)
                 {
@@ -376,6 +402,13 @@ internal sealed class JobScheduler : INodeEvents, IDisposable
 
     private void CheckNoNode()
     {
+        lock (_gate)
+        {
+            // Nodes whose rejection pause ended get work again.
+            if (_queue.Count > 0 && _nodes.Any(n => n.PausedUntil != 0))
+                DispatchLocked();
+        }
+
         if (_noNodeTimeout is not { } timeout)
             return;
         List<JobRecord> expired = [];
@@ -389,7 +422,7 @@ internal sealed class JobScheduler : INodeEvents, IDisposable
             _queued.Clear();
             detail = _lastNodeErrors.Count == 0
                 ? "No node was configured or found."
-                : string.Join(" ", _lastNodeErrors.Select(p => $"{p.Key}: {p.Value}."));
+                : string.Join(" ", _lastNodeErrors.Select(p => $"{p.Key}: {p.Value.TrimEnd('.')}."));
         }
 
         foreach (var job in expired)

@@ -44,7 +44,7 @@ internal static class ArgumentSerializer
             catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException or ArgumentException)
             {
                 writer.Reset();
-                throw Errors.ArgumentNotSerializable(firstIndex + i, inputs[i], ex);
+                throw Errors.InputNotSerializable(firstIndex + i, inputs[i], ex);
             }
 
             writer.WriteEndArray();

@@ -22,8 +22,10 @@ internal sealed class TypedJobRecord<TResult>(
         {
             value = JsonSerializer.Deserialize<TResult>(payload, PayloadJson.Options)!;
         }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
+        catch (Exception ex)
         {
+            // Not only JsonException: the result type's own code (a validating constructor or setter) may throw anything.
+            // This runs on the connection's read loop, so whatever the cause it fails this job only, never the connection.
             Status = JobStatus.Failed;
             _completion.TrySetException(Errors.ResultTypeMismatch(Id, Source, typeof(TResult), CompletedOn, ex));
             return;
