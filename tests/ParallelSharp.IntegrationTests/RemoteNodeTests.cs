@@ -62,4 +62,58 @@ public sealed class RemoteNodeTests
         Assert.Equal(1, stats.NodesLost);
         Assert.True(stats.Nodes.Single(n => n.NodeId == "survivor").JobsCompleted > 0);
     }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("oversized")]
+    [InlineData("silent")]
+    public async Task Daemon_MalformedClient_ClosesThatConnectionOnlyAndServesOthers(string misbehaviour)
+    {
+        await using var daemon = await DaemonProcess.StartAsync("--secret", Secret, "--workers", "1");
+        using (var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp))
+        {
+            await socket.ConnectAsync(daemon.EndPoint).WaitAsync(TestTimeouts.Job);
+            var bytes = misbehaviour switch
+            {
+                "garbage" => "GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray(),
+                "oversized" => [0xFF, 0xFF, 0xFF, 0x7F, 0x01], // a 2 GB frame announced before any handshake
+                _ => [],
+            };
+            if (bytes.Length > 0)
+                await socket.SendAsync(bytes, System.Net.Sockets.SocketFlags.None).WaitAsync(TestTimeouts.Job);
+            // The daemon closes the connection: a read returns 0 bytes (or the peer resets it) within the handshake timeout.
+            var buffer = new byte[4096];
+            int read;
+            do
+            {
+                try
+                {
+                    read = await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None).WaitAsync(TestTimeouts.Job);
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    read = 0;
+                }
+            }
+            while (read > 0);
+        }
+
+        await daemon.WaitForOutputAsync("Refused a connection");
+        await using var server = new JobServer(new JobServerOptions { LocalWorkers = 0, Nodes = { daemon.Address }, Secret = Secret });
+        Assert.Equal(42, await server.Submit<int>(Sources.AddOne, 41).Task.WaitAsync(TestTimeouts.Job));
+    }
+
+    [Fact]
+    public async Task Daemon_AdvertiseWithoutSecret_RefusesToStartWithClearMessage()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => DaemonProcess.StartAsync("--advertise"));
+        Assert.Contains("without a secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Daemon_NonLoopbackWithoutSecret_RefusesToStart()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => DaemonProcess.StartAsync("--listen", "0.0.0.0"));
+        Assert.Contains("without a secret", error.Message, StringComparison.Ordinal);
+    }
 }
