@@ -73,4 +73,31 @@ public sealed class RemoteNodeLabTests(LabFixture fixture, ITestOutputHelper out
             l => l.Contains("[2003]", StringComparison.Ordinal) && l.Contains("AuthenticationFailed", StringComparison.Ordinal), TestTimeouts.Step);
         Assert.DoesNotContain(daemon.Process.Lines, l => l.Contains("[2002]", StringComparison.Ordinal)); // never connected
     }
+
+    [LabFact]
+    public async Task Advertise_DaemonInLab_IndependentZeroconfBrowserSeesItsPortTxtAndGoodbye()
+    {
+        await using var run = new LabRun(fixture, output, "zeroconf");
+        var daemon = await run.StartDaemonAsync(host: 1, workers: 2, nodeId: "zc-node");
+        var peer = Path.Combine(LabEnvironment.ToolsDirectory!, "mdns-peer.py");
+        // python-zeroconf, an independent mDNS stack, browses from host 2 and reports what it resolves and removes.
+        await using var browser = LabProcess.Start("mdns-peer browse", 2, LabEnvironment.ToolsDirectory!,
+            "/usr/bin/python3", peer, "browse", "_parallelsharp._tcp", "--timeout", "60", "--watch");
+
+        var resolved = await browser.WaitForEventAsync("zeroconf resolving our daemon", "resolved",
+            e => e.GetProperty("instance").GetString() == "zc-node", TestTimeouts.Step);
+        Assert.Equal(LabEnvironment.NodePort, resolved.GetProperty("port").GetInt32());
+        Assert.Contains("10.250.0.1", resolved.GetProperty("addresses").EnumerateArray().Select(a => a.GetString()));
+        var txt = resolved.GetProperty("txt");
+        Assert.Equal(run.Cluster, txt.GetProperty("cluster").GetString());
+        Assert.Equal("1", txt.GetProperty("ver").GetString());
+        Assert.Equal("2", txt.GetProperty("workers").GetString());
+        Assert.Equal("linux", txt.GetProperty("os").GetString());
+
+        // SIGTERM to the daemon itself (not the lab wrapper): it must say goodbye on mDNS before it exits.
+        using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", daemon.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await term.WaitForExitAsync().WaitAsync(TestTimeouts.ProcessExit);
+        await browser.WaitForEventAsync("zeroconf seeing our goodbye", "removed",
+            e => e.GetProperty("name").GetString()!.StartsWith("zc-node.", StringComparison.Ordinal), TestTimeouts.Step);
+    }
 }

@@ -152,6 +152,20 @@ internal sealed class LabProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    // A predicate that throws (a line of an unexpected shape) is no match: this runs on the process's output
+    // thread, where an exception would take the whole test host down and skip every cleanup.
+    private static bool Matches((Func<string, bool> Match, TaskCompletionSource<string> Found) waiter, string line)
+    {
+        try
+        {
+            return waiter.Match(line);
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or JsonException)
+        {
+            return false;
+        }
+    }
+
     public static bool Is(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty("event", out var e) && e.GetString() == name;
 
@@ -221,7 +235,7 @@ internal sealed class LabProcess : IAsyncDisposable
             _lines.Add(line);
             foreach (var waiter in _waiters)
             {
-                if (waiter.Match(line))
+                if (Matches(waiter, line))
                 {
                     found.Add(waiter.Found);
                     matched = line;
