@@ -30,6 +30,9 @@ internal sealed class PackageCompileCache : IDisposable
     private readonly Dictionary<string, Task<CompiledPackage>> _inFlight = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _compileSlots;
     private readonly CancellationTokenSource _lifetime = new();
+    // Cancelled when a real compile arrives: a job must not wait for the rest of a warm-up whose only purpose was to
+    // make that job's compile fast. What the warm-up already jitted stays jitted.
+    private readonly CancellationTokenSource _warmUpYield = new();
     private long _memoryHits;
     private long _diskHits;
     private long _compiles;
@@ -149,10 +152,24 @@ internal sealed class PackageCompileCache : IDisposable
     public TimeSpan WarmUp(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _compileSlots.Wait(cancellationToken);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _warmUpYield.Token);
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            return _compiler.WarmUp(cancellationToken);
+            _compileSlots.Wait(linked.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Stopwatch.GetElapsedTime(started); // a real compile came first: it warms the compiler itself
+        }
+
+        try
+        {
+            return _compiler.WarmUp(linked.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Stopwatch.GetElapsedTime(started); // yielded to a real compile
         }
         finally
         {
@@ -203,6 +220,8 @@ internal sealed class PackageCompileCache : IDisposable
                 return fromDisk;
             }
 
+            if (!_warmUpYield.IsCancellationRequested)
+                await _warmUpYield.CancelAsync().ConfigureAwait(false);
             await _compileSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
