@@ -1,0 +1,145 @@
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace ParallelSharp.Generator.Analysis;
+
+/// <summary>
+/// What every call site of one compilation shares: semantic models (so a helper's body is bound once, not once per
+/// call site), which referenced assemblies are framework, the global usings, and closures already computed for a
+/// method. Lives exactly as long as its compilation and is never part of a pipeline model.
+/// </summary>
+internal sealed class CompilationFacts
+{
+    private static readonly ConditionalWeakTable<Compilation, CompilationFacts> s_facts = new();
+
+    private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
+    private readonly Dictionary<IAssemblySymbol, bool> _framework = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<IMethodSymbol, Closure> _closures = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<SyntaxNode, List<SymbolUse>> _uses = new();
+    private readonly Dictionary<string, string> _documents = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+    private IReadOnlyList<GlobalUsing>? _globalUsings;
+
+    private CompilationFacts(Compilation compilation)
+    {
+        Compilation = compilation;
+        IsNullableEnabled = compilation.Options is CSharpCompilationOptions { NullableContextOptions: NullableContextOptions.Enable };
+    }
+
+    public Compilation Compilation { get; }
+
+    /// <summary>Whether the project enables nullable reference types (the node's compile does not by itself).</summary>
+    public bool IsNullableEnabled { get; }
+
+    public static CompilationFacts For(Compilation compilation) => s_facts.GetValue(compilation, static c => new CompilationFacts(c));
+
+    public SemanticModel Model(SyntaxTree tree)
+    {
+        lock (_gate)
+        {
+            if (!_models.TryGetValue(tree, out var model))
+                _models[tree] = model = Compilation.GetSemanticModel(tree);
+            return model;
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="assembly"/> is part of the .NET shared framework (Microsoft.NETCore.App), which every
+    /// node has: the reference comes from its reference pack at build time, or from the runtime directory when a
+    /// compilation is made in memory.
+    /// </summary>
+    public bool IsFramework(IAssemblySymbol assembly)
+    {
+        lock (_gate)
+        {
+            if (_framework.TryGetValue(assembly, out var known))
+                return known;
+            var path = (Compilation.GetMetadataReference(assembly) as PortableExecutableReference)?.FilePath;
+            var result = path is not null && IsFrameworkPath(path);
+            _framework[assembly] = result;
+            return result;
+        }
+    }
+
+    /// <summary>The symbols a declaration uses, bound once per compilation however many closures include it.</summary>
+    public List<SymbolUse> Uses(SyntaxNode node, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_uses.TryGetValue(node, out var known))
+                return known;
+        }
+
+        var uses = ClosureBuilder.FindUses(Model(node.SyntaxTree), node, cancellationToken);
+        lock (_gate)
+            _uses[node] = uses;
+        return uses;
+    }
+
+    /// <summary>A pruned document already written for the same file and the same kept declarations.</summary>
+    public string Document(string key, Func<string> write)
+    {
+        lock (_gate)
+        {
+            if (_documents.TryGetValue(key, out var known))
+                return known;
+        }
+
+        var text = write();
+        lock (_gate)
+            _documents[key] = text;
+        return text;
+    }
+
+    public bool TryGetClosure(IMethodSymbol method, out Closure closure)
+    {
+        lock (_gate)
+            return _closures.TryGetValue(method, out closure!);
+    }
+
+    public void AddClosure(IMethodSymbol method, Closure closure)
+    {
+        lock (_gate)
+            _closures[method] = closure;
+    }
+
+    /// <summary>The compilation's global usings (including the SDK's implicit ones), resolved.</summary>
+    public IReadOnlyList<GlobalUsing> GlobalUsings(CancellationToken cancellationToken)
+    {
+        var known = _globalUsings;
+        if (known is not null)
+            return known;
+        var list = new List<GlobalUsing>();
+        foreach (var tree in Compilation.SyntaxTrees)
+        {
+            if (tree.GetRoot(cancellationToken) is not CompilationUnitSyntax unit)
+                continue;
+            foreach (var directive in unit.Usings)
+            {
+                if (directive.GlobalKeyword.IsKind(SyntaxKind.None) || directive.NamespaceOrType is null)
+                    continue;
+                var target = UsingTargets.Resolve(Model(tree), directive, cancellationToken);
+                list.Add(new GlobalUsing(UsingTargets.Text(directive), target));
+            }
+        }
+
+        return _globalUsings = list;
+    }
+
+    internal static bool IsFrameworkPath(string path)
+    {
+        foreach (var segment in path.Split('/', '\\'))
+        {
+            if (string.Equals(segment, "Microsoft.NETCore.App.Ref", StringComparison.OrdinalIgnoreCase) ||
+                string.Equals(segment, "Microsoft.NETCore.App", StringComparison.OrdinalIgnoreCase))
+                return true;
+        }
+
+        return false;
+    }
+}
+
+/// <summary>A global using: its text as the node's package takes it (<c>static System.Math</c>) and what it names.</summary>
+internal sealed record GlobalUsing(string Text, ISymbol? Target);

@@ -1,0 +1,56 @@
+using System.Collections;
+using System.Collections.Immutable;
+
+namespace ParallelSharp.Generator.Model;
+
+/// <summary>
+/// An immutable array compared by its elements, so pipeline models that hold lists stay equal across compilations
+/// and the incremental driver can skip work whose inputs did not change.
+/// </summary>
+internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
+    where T : IEquatable<T>
+{
+    private readonly ImmutableArray<T> _items;
+
+    public EquatableArray(ImmutableArray<T> items) => _items = items;
+
+    public static EquatableArray<T> Empty => new(ImmutableArray<T>.Empty);
+
+    public int Count => _items.IsDefault ? 0 : _items.Length;
+
+    public T this[int index] => _items[index];
+
+    public bool Equals(EquatableArray<T> other)
+    {
+        if (Count != other.Count)
+            return false;
+        for (var i = 0; i < Count; i++)
+        {
+            if (!EqualityComparer<T>.Default.Equals(_items[i], other._items[i]))
+                return false;
+        }
+
+        return true;
+    }
+
+    public override bool Equals(object? obj) => obj is EquatableArray<T> other && Equals(other);
+
+    public override int GetHashCode()
+    {
+        var hash = 17;
+        for (var i = 0; i < Count; i++)
+            hash = unchecked((hash * 31) + (_items[i]?.GetHashCode() ?? 0));
+        return hash;
+    }
+
+    public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)(_items.IsDefault ? ImmutableArray<T>.Empty : _items)).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>Creates <see cref="EquatableArray{T}"/>s.</summary>
+internal static class EquatableArray
+{
+    public static EquatableArray<T> From<T>(IEnumerable<T> items)
+        where T : IEquatable<T> => new(items.ToImmutableArray());
+}
