@@ -92,16 +92,8 @@ internal sealed partial class BrowserEngine : IDisposable
     public void OnPacket(MdnsPacket packet)
     {
         ArgumentNullException.ThrowIfNull(packet);
-        DnsMessage message;
-        try
-        {
-            message = DnsMessage.Decode(packet.Data);
-        }
-        catch (DnsMessageFormatException ex)
-        {
-            Log.MalformedPacket(_logger, packet.Source, ex.Message);
+        if (!packet.TryDecode(_logger, out var message))
             return;
-        }
 
         // §6: only responses count; §11: responses must come from port 5353; §18: opcode and rcode must be 0.
         if (!message.IsResponse || message.Opcode != 0 || message.ResponseCode != 0 || packet.Source.Port != IMdnsTransport.MdnsPort)

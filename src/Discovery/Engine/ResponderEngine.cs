@@ -156,16 +156,8 @@ internal sealed partial class ResponderEngine : IDisposable
     public void OnPacket(MdnsPacket packet)
     {
         ArgumentNullException.ThrowIfNull(packet);
-        DnsMessage message;
-        try
-        {
-            message = DnsMessage.Decode(packet.Data);
-        }
-        catch (DnsMessageFormatException ex)
-        {
-            Log.MalformedPacket(_logger, packet.Source, ex.Message);
+        if (!packet.TryDecode(_logger, out var message))
             return;
-        }
 
         // RFC 6762 §18.3, §18.11: ignore other opcodes and non-zero rcodes.
         if (message.Opcode != 0 || message.ResponseCode != 0)
