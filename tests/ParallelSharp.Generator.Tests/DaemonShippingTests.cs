@@ -9,12 +9,15 @@ namespace ParallelSharp.Generator.Tests;
 /// Zero-install: a node daemon started from its own build folder, which holds no Newtonsoft.Json, runs a captured
 /// function that calls Newtonsoft.Json, because the job server ships the assembly's bytes with the package.
 /// </summary>
-public sealed class DaemonShippingTests : IAsyncDisposable
+public sealed class DaemonShippingTests : IAsyncLifetime
 {
     private readonly string _cache = Path.Combine(Path.GetTempPath(), "psh-generator-daemon", Guid.NewGuid().ToString("N"));
     private Process? _daemon;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime, not IAsyncDisposable: xunit 2 does not call DisposeAsync on test classes, and the daemon leaked.
+    public async Task DisposeAsync()
     {
         if (_daemon is { HasExited: false })
         {
