@@ -116,4 +116,23 @@ public sealed class RemoteNodeTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => DaemonProcess.StartAsync("--listen", "0.0.0.0"));
         Assert.Contains("without a secret", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Daemon_TerminatedMidRun_HandsJobsBackWithoutChargingAttempts()
+    {
+        await using var leaving = await DaemonProcess.StartAsync("--secret", Secret, "--workers", "2", "--node-id", "leaving");
+        await using var staying = await DaemonProcess.StartAsync("--secret", Secret, "--workers", "2", "--node-id", "staying");
+        // One attempt only: a job charged for the graceful shutdown would be abandoned and fail this test.
+        await using var server = new JobServer(new JobServerOptions { LocalWorkers = 0, Nodes = { leaving.Address, staying.Address }, Secret = Secret, MaxAttempts = 1 });
+        var sleep = Sources.Behaviour("Sleep");
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => server.Submit<int>(sleep, 1).Task)).WaitAsync(TestTimeouts.Job);
+        Assert.Equal(2, server.ActiveNodes.Count);
+
+        var jobs = Enumerable.Range(0, 100).Select(_ => server.Submit<int>(sleep, 20)).ToList();
+        await jobs[10].Task.WaitAsync(TestTimeouts.Job);
+        Assert.Equal(0, await leaving.TerminateAsync());
+
+        Assert.All(await Task.WhenAll(jobs.Select(j => j.Task)).WaitAsync(TestTimeouts.Many), r => Assert.Equal(20, r));
+        Assert.Equal(0, server.GetStatistics().JobsAbandoned);
+    }
 }

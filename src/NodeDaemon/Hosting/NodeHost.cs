@@ -20,6 +20,7 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly NodeServices _services;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _acceptStopping = new();
     private readonly List<Task> _sessions = [];
     private readonly Lock _gate = new();
     private TcpListener? _listener;
@@ -182,18 +183,22 @@ public sealed class NodeHost : IAsyncDisposable
 
     private async Task AcceptLoopAsync()
     {
-        while (!_stopping.IsCancellationRequested)
+        while (!_acceptStopping.IsCancellationRequested)
         {
             Socket socket;
             try
             {
-                socket = await _listener!.AcceptSocketAsync(_stopping.Token).ConfigureAwait(false);
+                socket = await _listener!.AcceptSocketAsync(_acceptStopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
             catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is SocketException or InvalidOperationException && _acceptStopping.IsCancellationRequested)
             {
                 return;
             }
@@ -224,21 +229,27 @@ public sealed class NodeHost : IAsyncDisposable
         if (_disposed)
             return;
         _disposed = true;
-        // Goodbye first, so browsing job servers stop sending work before anything else stops.
         if (_advertisement is not null)
-        {
             _services.Pool.CapacityChanged -= OnCapacityChanged;
-            await _advertisement.DisposeAsync().ConfigureAwait(false);
-        }
 
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        // 1. Connected job servers learn at once that this node takes no more work (capacity 0).
+        _services.Pool.AnnounceShutdown();
+        // 2. The mDNS goodbye (three packets, 250 ms apart) goes out meanwhile, for browsers not connected to us.
+        var goodbye = _advertisement is null ? Task.CompletedTask : _advertisement.DisposeAsync().AsTask();
+        // 3. No new connections.
+        await _acceptStopping.CancelAsync().ConfigureAwait(false);
         _listener?.Stop();
         await _acceptLoop.ConfigureAwait(false);
+        // 4. Workers stop; queued and running jobs go back to their job servers as rejected (no attempt charged),
+        //    while the connections are still open to carry that news.
+        await _services.Pool.DisposeAsync().ConfigureAwait(false);
+        // 5. Connections close (each writer flushes what is pending first).
+        await _stopping.CancelAsync().ConfigureAwait(false);
         Task[] sessions;
         lock (_gate)
             sessions = [.. _sessions];
         await Task.WhenAll(sessions).ConfigureAwait(false);
-        await _services.Pool.DisposeAsync().ConfigureAwait(false);
+        await goodbye.ConfigureAwait(false);
         try
         {
             await _warmUp.ConfigureAwait(false);
@@ -249,6 +260,7 @@ public sealed class NodeHost : IAsyncDisposable
         }
 
         Log.NodeStopped(_logger, NodeId);
+        _acceptStopping.Dispose();
         _stopping.Dispose();
     }
 }

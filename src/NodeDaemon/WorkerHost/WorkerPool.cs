@@ -35,6 +35,7 @@ internal sealed partial class WorkerPool : IWorkerEvents, IAsyncDisposable
     private int _consecutiveStartFailures;
     private string? _lastStartError;
     private bool _disposed;
+    private bool _draining;
 
     private long _jobsCompleted;
     private long _jobsFailed;
@@ -229,7 +230,17 @@ internal sealed partial class WorkerPool : IWorkerEvents, IAsyncDisposable
         RaiseCapacityChanged();
     }
 
-    private void RaiseCapacityChanged() => CapacityChanged?.Invoke(TargetWorkers);
+    private void RaiseCapacityChanged() => CapacityChanged?.Invoke(Volatile.Read(ref _draining) ? 0 : TargetWorkers);
+
+    /// <summary>
+    /// Tells every client at once that this node takes no more work (its capacity is now 0), before it stops. Its
+    /// queued and running jobs then come back to them as rejected, and run elsewhere without penalty.
+    /// </summary>
+    public void AnnounceShutdown()
+    {
+        Volatile.Write(ref _draining, true);
+        RaiseCapacityChanged();
+    }
 
     private void EnsureWorkersLocked()
     {
@@ -421,7 +432,13 @@ internal sealed partial class WorkerPool : IWorkerEvents, IAsyncDisposable
             }
 
             for (var i = requeue.Count - 1; i >= 0; i--)
-                _queue.AddFirst(requeue[i]);
+            {
+                // Shutting down: hand them back to their job servers now, while the connections can still carry it.
+                if (_disposed)
+                    Reject(requeue[i], "The node is shutting down.");
+                else
+                    _queue.AddFirst(requeue[i]);
+            }
 
             if (!_disposed && !(worker.IsRetiring && worker.KillStatus is null && exitCode == 0))
             {
