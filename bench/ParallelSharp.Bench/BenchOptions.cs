@@ -5,12 +5,18 @@ namespace ParallelSharp.Bench;
 /// <summary>What to run and how much of it, from the command line.</summary>
 internal sealed class BenchOptions
 {
-    public static readonly string[] AllScenarios = ["throughput", "latency", "sumprimes", "coldstart", "memory"];
+    public static readonly string[] AllScenarios =
+    [
+        "throughput", "latency", "sumprimes", "coldstart", "memory",
+        "remote-throughput", "remote-latency", "handshake", "discovery", "heartbeat-cost", "death-to-reschedule",
+    ];
 
     public const string Usage = """
         usage: ParallelSharp.Bench [throughput|latency|sumprimes|coldstart|memory|all ...]
+                                   [remote-throughput|remote-latency|handshake|discovery|heartbeat-cost|death-to-reschedule ...]
                                    [--n 100000] [--latency-n 2000] [--repeat 3] [--workers 2] [--pipeline-depth D]
                                    [--suffix S]   (appended to scenario names, e.g. _r2r for a ReadyToRun build)
+                                   [--daemon-env NAME=VALUE ...]   (environment of the node daemons of the remote scenarios)
         Prints one JSON line per scenario on standard output, and '# ' lines for people.
         """;
 
@@ -27,11 +33,14 @@ internal sealed class BenchOptions
     /// <summary>How many times each measurement is repeated (medians and bests are reported).</summary>
     public int Repeat { get; private set; } = 3;
 
-    /// <summary>Workers of the local node (the issue's targets are for 2).</summary>
+    /// <summary>Workers of the local node, and of each node daemon in the remote scenarios (the issues' targets are for 2).</summary>
     public int Workers { get; private set; } = 2;
 
     /// <summary>The job server's pipeline depth (jobs sent ahead per worker slot); null keeps the server's default.</summary>
     public int? PipelineDepth { get; private set; }
+
+    /// <summary>Environment variables for the node daemons (and so their workers) of the remote scenarios, for A/B runs of runtime settings.</summary>
+    public Dictionary<string, string> DaemonEnvironment { get; } = new(StringComparer.Ordinal);
 
     // Child-process arguments.
     public string? Phase { get; private set; }
@@ -65,6 +74,13 @@ internal sealed class BenchOptions
                     break;
                 case "--suffix":
                     Report.ScenarioSuffix = Value(args, ref i);
+                    break;
+                case "--daemon-env":
+                    var pair = Value(args, ref i);
+                    var equals = pair.IndexOf('=', StringComparison.Ordinal);
+                    if (equals < 1)
+                        throw new ArgumentException("--daemon-env needs NAME=VALUE.");
+                    options.DaemonEnvironment[pair[..equals]] = pair[(equals + 1)..];
                     break;
                 case "--phase":
                     options.Phase = Value(args, ref i);

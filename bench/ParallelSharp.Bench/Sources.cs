@@ -8,6 +8,11 @@ internal static class Sources
         "namespace Bench; public static class Inc { public static long AddOne(long x) => x + 1; }",
         "Bench.Inc.AddOne");
 
+    /// <summary>A job of about 5 ms that leaves the cores to others (it sleeps), then returns <c>x + 1</c>.</summary>
+    public static readonly JobSource Nap = JobSource.FromCode(
+        "namespace Bench; public static class Nap { public static long Run(long x) { System.Threading.Thread.Sleep(5); return x + 1; } }",
+        "Bench.Nap.Run");
+
     /// <summary>pp's SumPrimes demo: naive trial division on purpose, the work is the point.</summary>
     public const string SumPrimesCode = """
         namespace Bench;

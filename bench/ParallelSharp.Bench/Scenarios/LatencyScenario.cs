@@ -70,7 +70,7 @@ internal static class LatencyScenario
             $"blocking p50 {line["p50_blocking"]} µs");
     }
 
-    private static async Task<double[]> MeasureAsync(JobServer server, int n, bool blocking)
+    public static async Task<double[]> MeasureAsync(JobServer server, int n, bool blocking)
     {
         var samples = new double[n];
         var deadline = Stopwatch.GetTimestamp() + (long)(Timeouts.Batch.TotalSeconds * Stopwatch.Frequency);
@@ -100,6 +100,6 @@ internal static class LatencyScenario
         return samples;
     }
 
-    private static (double P50, double P90, double P99, double Mean, double Max) Summarize(double[] samples) =>
+    public static (double P50, double P90, double P99, double Mean, double Max) Summarize(double[] samples) =>
         (Stats.Percentile(samples, 50), Stats.Percentile(samples, 90), Stats.Percentile(samples, 99), samples.Average(), samples.Max());
 }
