@@ -48,9 +48,9 @@ public sealed class RemoteNodeTests
         await using var survivor = await DaemonProcess.StartAsync("--secret", Secret, "--workers", "2", "--node-id", "survivor");
         await using var server = new JobServer(new JobServerOptions { LocalWorkers = 0, Nodes = { doomed.Address, survivor.Address }, Secret = Secret });
         var sleep = Sources.Behaviour("Sleep");
+        await WaitForNodesAsync(server, 2);
         // Warm both nodes so jobs are in flight on each when one dies.
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => server.Submit<int>(sleep, 1).Task)).WaitAsync(TestTimeouts.Job);
-        Assert.Equal(2, server.ActiveNodes.Count);
 
         var jobs = Enumerable.Range(0, 200).Select(i => server.Submit<int>(sleep, 10 + (i % 3))).ToList();
         await jobs[20].Task.WaitAsync(TestTimeouts.Job);
@@ -125,8 +125,8 @@ public sealed class RemoteNodeTests
         // One attempt only: a job charged for the graceful shutdown would be abandoned and fail this test.
         await using var server = new JobServer(new JobServerOptions { LocalWorkers = 0, Nodes = { leaving.Address, staying.Address }, Secret = Secret, MaxAttempts = 1 });
         var sleep = Sources.Behaviour("Sleep");
+        await WaitForNodesAsync(server, 2);
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => server.Submit<int>(sleep, 1).Task)).WaitAsync(TestTimeouts.Job);
-        Assert.Equal(2, server.ActiveNodes.Count);
 
         var jobs = Enumerable.Range(0, 100).Select(_ => server.Submit<int>(sleep, 20)).ToList();
         await jobs[10].Task.WaitAsync(TestTimeouts.Job);
@@ -134,5 +134,17 @@ public sealed class RemoteNodeTests
 
         Assert.All(await Task.WhenAll(jobs.Select(j => j.Task)).WaitAsync(TestTimeouts.Many), r => Assert.Equal(20, r));
         Assert.Equal(0, server.GetStatistics().JobsAbandoned);
+    }
+
+    private static async Task WaitForNodesAsync(JobServer server, int count)
+    {
+        // Both listed nodes connect in the background; node membership has no public event, so poll (bounded).
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (server.ActiveNodes.Count < count)
+        {
+            if (deadline.Elapsed > TestTimeouts.Job)
+                Assert.Fail($"Only {server.ActiveNodes.Count} of {count} nodes connected.");
+            await Task.Delay(20);
+        }
     }
 }
