@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using ParallelSharp.TestLab;
 
 namespace ParallelSharp.ClusterTests.Lab;
 
@@ -19,24 +19,8 @@ internal static class LabEnvironment
     /// <summary>Why the lab tests cannot run here, or null when they can.</summary>
     public static string? SkipReason => s_skipReason.Value;
 
-    /// <summary>shared/tools: $PSH_SHARED_TOOLS, else the first ancestor of the test assembly that has shared/tools/netns-lab.sh.</summary>
-    public static string? ToolsDirectory
-    {
-        get
-        {
-            var fromEnv = Environment.GetEnvironmentVariable("PSH_SHARED_TOOLS");
-            if (!string.IsNullOrEmpty(fromEnv) && File.Exists(Path.Combine(fromEnv, "netns-lab.sh")))
-                return fromEnv;
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "shared", "tools");
-                if (File.Exists(Path.Combine(candidate, "netns-lab.sh")))
-                    return candidate;
-            }
-
-            return null;
-        }
-    }
+    /// <summary>shared/tools beside the repository (see <see cref="LabHost.ToolsDirectory"/>).</summary>
+    public static string? ToolsDirectory => LabHost.ToolsDirectory;
 
     public static string LabScript => Path.Combine(ToolsDirectory!, "netns-lab.sh");
 
@@ -64,64 +48,8 @@ internal static class LabEnvironment
     /// <summary>The lab client, built alongside this project.</summary>
     public static string LabClientDll => Path.Combine(RepositoryRoot, "tests", "ParallelSharp.LabClient", "bin", Configuration, "net10.0", "ParallelSharp.LabClient.dll");
 
-    /// <summary>The dotnet host running these tests (DOTNET_HOST_PATH is set by the SDK), else "dotnet" from PATH.</summary>
-    public static string DotnetHost
-    {
-        get
-        {
-            var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-            if (!string.IsNullOrEmpty(host) && File.Exists(host))
-                return host;
-            var process = Environment.ProcessPath;
-            return process is not null && Path.GetFileNameWithoutExtension(process) == "dotnet" ? process : "dotnet";
-        }
-    }
+    /// <summary>The dotnet host running these tests.</summary>
+    public static string DotnetHost => LabHost.DotnetHost;
 
-    private static string? FindSkipReason()
-    {
-        if (!OperatingSystem.IsLinux())
-            return "cluster lab tests need Linux network namespaces";
-        if (!IsRoot())
-            return "cluster lab tests need root (network namespaces); run the suite as root, as CI does";
-        if (ToolsDirectory is null)
-            return "shared/tools/netns-lab.sh not found beside the repository (set PSH_SHARED_TOOLS to its folder)";
-        if (Run("ip", "netns", "list") != 0)
-            return "'ip netns' is not available (install iproute2, and run where network namespaces may be created)";
-        return null;
-    }
-
-    private static bool IsRoot()
-    {
-        try
-        {
-            var uidLine = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
-            return uidLine?.Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries) is [_, _, var effective, ..] && effective == "0";
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
-
-    private static int Run(string file, params string[] args)
-    {
-        try
-        {
-            var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in args)
-                start.ArgumentList.Add(arg);
-            using var process = Process.Start(start)!;
-            if (!process.WaitForExit(TimeSpan.FromSeconds(20)))
-            {
-                process.Kill(entireProcessTree: true);
-                return -1;
-            }
-
-            return process.ExitCode;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return -1;
-        }
-    }
+    private static string? FindSkipReason() => LabHost.CommonSkipReason("cluster lab tests");
 }
