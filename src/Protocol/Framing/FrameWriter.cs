@@ -171,7 +171,8 @@ public sealed class FrameWriter : IAsyncDisposable
             while (true)
             {
                 await _signal.WaitAsync(_stopping.Token).ConfigureAwait(false);
-                await FlushAsync(_stopping.Token).ConfigureAwait(false);
+                // Not cancelled by disposal: a write under way finishes, or a frame taken for it (a goodbye) would be lost.
+                await FlushAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -197,7 +198,16 @@ public sealed class FrameWriter : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await _flushLoop.ConfigureAwait(false);
+        try
+        {
+            // A write under way finishes first, but a peer that stopped reading must not hold disposal for ever.
+            await _flushLoop.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            SetFault(ex);
+        }
+
         if (_fault is null)
         {
             try
