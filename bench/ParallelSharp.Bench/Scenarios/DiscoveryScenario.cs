@@ -11,8 +11,9 @@ namespace ParallelSharp.Bench.Scenarios;
 /// <item>A job server with <c>Discovery = true</c> is browsing, with one job queued and no node.</item>
 /// <item>A daemon is started with <c>--advertise --cluster &lt;unique&gt;</c>: time from starting its process to the job's
 /// result, and in between its own start → <c>listening</c> line, the job server's "discovered" and "joined" log events.</item>
-/// <item>SIGTERM to the daemon (it sends an mDNS goodbye, then closes its connections): time until the job server logs the
-/// goodbye (no new jobs from then on), until <c>server.ActiveNodes</c> no longer lists the node, and until it logs the node lost.</item>
+/// <item>SIGTERM to the daemon (it tells its clients its capacity is 0, sends an mDNS goodbye, then closes its connections):
+/// time until the job server gives it no new jobs (<c>server.ActiveNodes</c> lists it with 0 workers, or not at all),
+/// until it logs the goodbye, until <c>ActiveNodes</c> no longer lists the node, and until it logs the node lost.</item>
 /// </list>
 /// Round 0 starts with an empty compile cache, so its first result includes a cold Roslyn compile on the fresh daemon; it
 /// is reported apart. The later rounds share that cache folder (the disk cache), so they measure discovery, not compiling.
@@ -33,7 +34,7 @@ internal static class DiscoveryScenario
             rounds.Add(figures);
             Report.Human($"round {round} ({figures["cache"]} compile cache): daemon start → first result {figures["start_to_result_s"]} s " +
                 $"(listening {figures["start_to_listening_s"]} s, discovered {figures["start_to_discovered_s"]} s, joined {figures["start_to_joined_s"]} s); " +
-                $"after SIGTERM: goodbye seen {figures["term_to_goodbye_ms"]} ms, gone from ActiveNodes {figures["term_to_inactive_ms"]} ms, " +
+                $"after SIGTERM: no new work {figures["term_to_no_work_ms"]} ms, goodbye seen {figures["term_to_goodbye_ms"]} ms, gone from ActiveNodes {figures["term_to_inactive_ms"]} ms, " +
                 $"node lost {figures["term_to_lost_ms"]} ms, daemon exited {figures["term_to_exit_ms"]} ms (exit code {figures["exit_code"]})");
         }
 
@@ -55,6 +56,8 @@ internal static class DiscoveryScenario
         // The goodbye does not depend on the cache: all rounds.
         double MedianAll(string field) => Stats.Median(Values(rounds, field));
         line["term_to_goodbye_ms"] = Finite(MedianAll("term_to_goodbye_ms"));
+        line["term_to_no_work_ms"] = Finite(MedianAll("term_to_no_work_ms"));
+        line["term_to_no_work_ms_max"] = Finite(Values(rounds, "term_to_no_work_ms").DefaultIfEmpty(double.NaN).Max());
         line["term_to_inactive_ms"] = Finite(MedianAll("term_to_inactive_ms"));
         line["term_to_inactive_ms_max"] = Finite(Values(rounds, "term_to_inactive_ms").DefaultIfEmpty(double.NaN).Max());
         line["goodbyes_seen"] = Values(rounds, "term_to_goodbye_ms").Count();
@@ -64,7 +67,7 @@ internal static class DiscoveryScenario
         Report.Emit(line);
         Report.Human($"discovery (median of {warm.Count} rounds with a disk-cached function): daemon start → first result {line["start_to_result_s"]} s " +
             $"(max {line["start_to_result_s_max"]} s; its own start → listening {line["start_to_listening_s"]} s, listening → joined {line["listening_to_joined_ms"]} ms); " +
-            $"cold cache: {line["cold_start_to_result_s"]} s. After SIGTERM (all {rounds.Count} rounds): goodbye seen {line["term_to_goodbye_ms"]} ms, " +
+            $"cold cache: {line["cold_start_to_result_s"]} s. After SIGTERM (all {rounds.Count} rounds): no new work {line["term_to_no_work_ms"]} ms (max {line["term_to_no_work_ms_max"]} ms), goodbye seen {line["term_to_goodbye_ms"]} ms, " +
             $"gone from ActiveNodes {line["term_to_inactive_ms"]} ms (max {line["term_to_inactive_ms_max"]} ms), node lost {line["term_to_lost_ms"]} ms");
     }
 
@@ -122,7 +125,7 @@ internal static class DiscoveryScenario
             if (!server.ActiveNodes.ContainsKey(nodeId))
                 throw new InvalidOperationException($"Node {nodeId} is not active before its SIGTERM.");
             var termAt = daemon.Terminate();
-            var inactiveAt = await WhenInactiveAsync(server, nodeId);
+            var (noWorkAt, inactiveAt) = await WhenInactiveAsync(server, nodeId);
             var goodbyeAt = await TimestampOrZeroAsync(goodbye);
             var lostAt = await TimestampOrZeroAsync(lost);
             await daemon.WaitForExitAsync(Timeouts.Job);
@@ -140,6 +143,7 @@ internal static class DiscoveryScenario
                 ["listening_to_joined_ms"] = Ms(daemon.ListeningAt, joinedAt),
                 ["joined_to_result_ms"] = Ms(joinedAt, resultAt),
                 ["term_to_goodbye_ms"] = Ms(termAt, goodbyeAt),
+                ["term_to_no_work_ms"] = Ms(termAt, noWorkAt),
                 ["term_to_inactive_ms"] = Ms(termAt, inactiveAt),
                 ["term_to_lost_ms"] = Ms(termAt, lostAt),
                 ["term_to_exit_ms"] = Ms(termAt, daemon.ExitedAt),
@@ -152,14 +156,21 @@ internal static class DiscoveryScenario
         }
     }
 
-    /// <summary>Polls <c>ActiveNodes</c> about every millisecond (bounded) until the node is gone; its timestamp.</summary>
-    private static async Task<long> WhenInactiveAsync(JobServer server, string nodeId)
+    /// <summary>
+    /// Polls <c>ActiveNodes</c> about every millisecond (bounded) until the node is gone. Returns when it stopped
+    /// getting work (listed with 0 workers, which the scheduler gives nothing, or gone) and when it was gone.
+    /// </summary>
+    private static async Task<(long NoWork, long Gone)> WhenInactiveAsync(JobServer server, string nodeId)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(Timeouts.Job.TotalSeconds * Stopwatch.Frequency);
+        long noWork = 0;
         while (Stopwatch.GetTimestamp() < deadline)
         {
-            if (!server.ActiveNodes.ContainsKey(nodeId))
-                return Stopwatch.GetTimestamp();
+            var listed = server.ActiveNodes.TryGetValue(nodeId, out var workers);
+            if (noWork == 0 && (!listed || workers == 0))
+                noWork = Stopwatch.GetTimestamp();
+            if (!listed)
+                return (noWork, Stopwatch.GetTimestamp());
             await Task.Delay(1);
         }
 

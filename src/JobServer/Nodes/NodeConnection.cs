@@ -90,7 +90,7 @@ internal sealed class NodeConnection : IAsyncDisposable
         Stream stream, string endpoint, bool isLocal, NodeConnectionSettings settings, INodeEvents events, CancellationToken cancellationToken)
     {
         var reader = new FrameReader(stream, FrameLimits.HandshakeMaxFrameLength);
-        var writer = new FrameWriter(stream);
+        var writer = new FrameWriter(stream, FrameFlushing.Inline);
         NodeInfo info;
         try
         {

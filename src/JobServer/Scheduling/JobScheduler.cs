@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ParallelSharp.Nodes;
+using ParallelSharp.Protocol.Framing;
 using ParallelSharp.Protocol.Messages;
 using ParallelSharp.Protocol.Serialization;
 
@@ -61,6 +62,8 @@ internal sealed class JobScheduler : INodeEvents, IDisposable
     /// <summary>Queues a job and dispatches what can be dispatched.</summary>
     public void Submit(JobRecord job)
     {
+        // The job's frame is written once the lock is released, on this thread (see FrameFlushing.Inline).
+        using var deferred = FrameWriter.DeferFlushes();
         lock (_gate)
         {
             if (_disposed)
@@ -81,6 +84,7 @@ internal sealed class JobScheduler : INodeEvents, IDisposable
     /// <summary>Queues many jobs at once (a map): one lock, one dispatch.</summary>
     public void SubmitMany(IReadOnlyList<JobRecord> jobs)
     {
+        using var deferred = FrameWriter.DeferFlushes();
         lock (_gate)
         {
             if (_disposed)

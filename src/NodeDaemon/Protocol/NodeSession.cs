@@ -37,7 +37,7 @@ internal sealed class NodeSession : IJobResultSink
         _remote = remote;
         _logger = services.Logger;
         _reader = new FrameReader(stream, FrameLimits.HandshakeMaxFrameLength);
-        _writer = new FrameWriter(stream);
+        _writer = new FrameWriter(stream, FrameFlushing.Inline);
     }
 
     /// <summary>Serves the connection until it closes. Never throws for the client's faults.</summary>

@@ -60,6 +60,9 @@ internal sealed class WorkerLauncher
         info.Environment["DOTNET_gcServer"] = "0";
         info.Environment["DOTNET_gcConcurrent"] = "0";
         info.Environment["DOTNET_TieredPGO"] = "0";
+        // The daemon runs its socket continuations inline (Program.cs); a job's own sockets must not: user code that
+        // blocks in a continuation would stall every socket of the worker.
+        info.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS");
         return info;
     }
 

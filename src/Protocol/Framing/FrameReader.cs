@@ -83,9 +83,14 @@ public sealed class FrameReader
     public bool HasBufferedData => _end > _start;
 
     /// <summary>Delivers the complete frames already buffered, without reading. Returns how many were delivered.</summary>
+    /// <remarks>
+    /// Frames the handler writes to inline writers (<see cref="FrameFlushing.Inline"/>) go out when the whole batch
+    /// has been handled: a burst of results that each dispatch a job costs one write per connection, not one each.
+    /// </remarks>
     public int DeliverBuffered(FrameHandler handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
+        using var deferred = FrameWriter.DeferFlushes();
         var count = 0;
         while (TryTakeFrame(out var type, out var bodyStart, out var bodyLength))
         {

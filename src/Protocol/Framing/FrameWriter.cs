@@ -9,13 +9,23 @@ namespace ParallelSharp.Protocol.Framing;
 /// </summary>
 /// <remarks>
 /// Appending never blocks on the network. Flow control belongs to the protocol above (a node is sent no
-/// more jobs than it has slots for). With <c>autoFlush</c> off the owner calls <see cref="FlushAsync"/> itself
-/// (the worker does, after it has drained its input), which keeps everything on one thread.
+/// more jobs than it has slots for). With <see cref="FrameFlushing.Manual"/> the owner calls <see cref="FlushAsync"/>
+/// itself (the worker does, after it has drained its input), which keeps everything on one thread. With
+/// <see cref="FrameFlushing.Inline"/> the thread that appends a frame also starts its write when no other write is
+/// under way, which saves the wake-up of the flush loop on every round trip; frames appended inside
+/// <see cref="DeferFlushes"/> (a batch of received frames, a dispatch pass under a lock) go out together when it ends.
 /// </remarks>
 public sealed class FrameWriter : IAsyncDisposable
 {
+    // The writers whose inline flush waits for the end of this thread's DeferFlushes scope, and its nesting depth.
+    [ThreadStatic]
+    private static List<FrameWriter>? t_deferred;
+    [ThreadStatic]
+    private static int t_deferDepth;
+
     private readonly Stream _stream;
     private readonly bool _autoFlush;
+    private readonly bool _inline;
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _signal = new(0);
     // Not disposed: it never allocates a wait handle, and a late FlushAsync must still find it usable.
@@ -32,11 +42,91 @@ public sealed class FrameWriter : IAsyncDisposable
     /// <param name="stream">The stream to write.</param>
     /// <param name="autoFlush">Whether a background loop writes appended frames by itself.</param>
     public FrameWriter(Stream stream, bool autoFlush = true)
+        : this(stream, autoFlush ? FrameFlushing.Background : FrameFlushing.Manual)
+    {
+    }
+
+    /// <summary>Creates a writer.</summary>
+    /// <param name="stream">The stream to write.</param>
+    /// <param name="flushing">Who writes appended frames to the stream.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="flushing"/> is not a defined value.</exception>
+    public FrameWriter(Stream stream, FrameFlushing flushing)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        if (!Enum.IsDefined(flushing))
+            throw new ArgumentOutOfRangeException(nameof(flushing), flushing, "Not a FrameFlushing value.");
         _stream = stream;
-        _autoFlush = autoFlush;
-        _flushLoop = autoFlush ? Task.Run(FlushLoopAsync) : Task.CompletedTask;
+        _autoFlush = flushing != FrameFlushing.Manual;
+        _inline = flushing == FrameFlushing.Inline;
+        _flushLoop = _autoFlush ? Task.Run(FlushLoopAsync) : Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Holds back the inline writes of frames this thread appends until the returned scope is disposed, so that a
+    /// burst of frames (the replies to a batch of received frames, jobs dispatched under a lock) costs one write per
+    /// connection, made after the lock is released. Scopes nest; the outermost one writes. Never await inside one.
+    /// </summary>
+    /// <remarks>
+    /// Writers created with <see cref="FrameFlushing.Background"/> wake their flush loop once, at the end of the scope;
+    /// <see cref="FrameFlushing.Manual"/> writers are not affected.
+    /// </remarks>
+    public static DeferredFlushes DeferFlushes()
+    {
+        t_deferDepth++;
+        return default;
+    }
+
+    /// <summary>Ends a <see cref="DeferFlushes"/> scope: the outermost one starts the writes it held back.</summary>
+    internal static void EndDeferral()
+    {
+        if (t_deferDepth == 0 || --t_deferDepth > 0 || t_deferred is not { Count: > 0 } deferred)
+            return;
+        // The list is this thread's; a writer's inline write cannot append to it (no scope is open any more).
+        foreach (var writer in deferred)
+            writer.FlushDeferred();
+        deferred.Clear();
+    }
+
+    private void FlushDeferred()
+    {
+        if (_inline)
+        {
+            WriteNow();
+            return;
+        }
+
+        // A TryWriteNow inside the scope may have taken the frames already: then there is nothing to wake the loop for.
+        lock (_gate)
+        {
+            if (!_flushRequested)
+                return;
+        }
+
+        SignalLoop();
+    }
+
+    /// <summary>
+    /// Writes the pending frames on this thread if no write is under way and they come to at most
+    /// <paramref name="maxBytes"/>; otherwise leaves them to the flush loop.
+    /// </summary>
+    /// <remarks>
+    /// For an owner that knows the write cannot block: a worker that has nothing left to run is waiting on its
+    /// input pipe with that pipe drained, so a small write goes straight into the pipe's buffer. It saves the
+    /// wake-up of the flush loop on the path of a job to an idle worker.
+    /// </remarks>
+    /// <returns>Whether this thread took the frames.</returns>
+    public bool TryWriteNow(int maxBytes)
+    {
+        lock (_gate)
+        {
+            if (_pending.WrittenCount == 0 || _pending.WrittenCount > maxBytes || _fault is not null)
+                return false;
+        }
+
+        if (!_flushing.Wait(0))
+            return false;
+        _ = WriteHeldAsync(rethrow: false);
+        return true;
     }
 
     /// <summary>Total bytes written to the stream.</summary>
@@ -78,6 +168,7 @@ public sealed class FrameWriter : IAsyncDisposable
 
     internal void Commit(int headerOffset)
     {
+        var writeNow = false;
         try
         {
             var length = _pending.WrittenCount - headerOffset - 4;
@@ -87,13 +178,51 @@ public sealed class FrameWriter : IAsyncDisposable
             FramesWritten++;
             if (_autoFlush && !_flushRequested)
             {
+                // Whoever fulfils this request takes every frame pending, including those appended until it does.
                 _flushRequested = true;
-                _signal.Release();
+                if (t_deferDepth > 0)
+                    (t_deferred ??= []).Add(this);
+                else if (_inline)
+                    writeNow = true;
+                else
+                    _signal.Release();
             }
         }
         finally
         {
             _gate.Exit();
+        }
+
+        if (writeNow)
+            WriteNow();
+    }
+
+    /// <summary>
+    /// Writes what is pending on this thread if no write is under way: a socket's write completes at once while its
+    /// buffer has room, and otherwise the rest continues in the background. When another write is under way, the flush
+    /// loop takes these frames once it is done, so frames never overtake one another.
+    /// </summary>
+    private void WriteNow()
+    {
+        if (!_flushing.Wait(0))
+        {
+            SignalLoop();
+            return;
+        }
+
+        // Runs synchronously up to the first write that cannot complete at once; faults are recorded, not thrown.
+        _ = WriteHeldAsync(rethrow: false);
+    }
+
+    private void SignalLoop()
+    {
+        try
+        {
+            _signal.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed: its final flush has taken (or refused) what was pending.
         }
     }
 
@@ -112,6 +241,12 @@ public sealed class FrameWriter : IAsyncDisposable
         // One flusher at a time (the loop, or a caller): two concurrent writes could reorder or interleave frames
         // on the stream, and a caller's flush must not return while frames appended before it are still in flight.
         await _flushing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await WriteHeldAsync(rethrow: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes everything pending. The caller holds <see cref="_flushing"/>; this releases it.</summary>
+    private async Task WriteHeldAsync(bool rethrow, CancellationToken cancellationToken = default)
+    {
         try
         {
             var buffer = TakePending();
@@ -125,8 +260,10 @@ public sealed class FrameWriter : IAsyncDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                // The owner learns of it from Fault and from its next Begin; the read side sees the connection fail.
                 SetFault(ex);
-                throw;
+                if (rethrow)
+                    throw;
             }
             finally
             {

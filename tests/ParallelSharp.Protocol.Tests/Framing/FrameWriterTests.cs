@@ -177,13 +177,15 @@ public class FrameWriterTests
         Assert.Equal([FrameType.Heartbeat, FrameType.Refused], frames.Select(f => f.Type));
     }
 
-    [Fact]
-    public async Task Write_FromSeveralThreadsAtOnce_ProducesIntactFramesInPerThreadOrder()
+    [Theory]
+    [InlineData(FrameFlushing.Background)]
+    [InlineData(FrameFlushing.Inline)]
+    public async Task Write_FromSeveralThreadsAtOnce_ProducesIntactFramesInPerThreadOrder(FrameFlushing flushing)
     {
         const int threads = 4;
         const int framesPerThread = 2000;
         var (local, remote) = DuplexStream.CreatePair();
-        await using var writer = new FrameWriter(local);
+        await using var writer = new FrameWriter(local, flushing);
         var reader = new FrameReader(remote, FrameLimits.DefaultMaxFrameLength);
         var received = new List<Frame>();
         var readAll = Task.Run(async () =>
