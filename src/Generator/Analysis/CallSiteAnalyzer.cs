@@ -150,10 +150,21 @@ internal static class CallSiteAnalyzer
             }
         }
 
-        if (result is INamedTypeSymbol { Name: "Task" or "ValueTask", ContainingNamespace: { } ns } && ns.ToDisplayString() == "System.Threading.Tasks")
+        // Task<T> and ValueTask<T> functions bind to the overloads that wait for the task, whose TResult is the value;
+        // a task left here is one with no value, or one that explicit type arguments forced into TResult.
+        if (result is INamedTypeSymbol { Name: "Task" or "ValueTask", ContainingNamespace: { } ns } task && ns.ToDisplayString() == "System.Threading.Tasks")
         {
-            site.Add(Diagnostics.UnsupportedSignature, site.Api, $"it returns {result.ToDisplayString(Names.Short)}, so the job's result would be the task rather than its value",
-                "Return the value itself, and finish asynchronous work inside the function");
+            if (task.IsGenericType)
+            {
+                site.Add(Diagnostics.UnsupportedSignature, site.Api, $"its type arguments make {result.ToDisplayString(Names.Short)} the job's result, so the result would be the task rather than its value",
+                    $"Leave out the type arguments (or give the task's value type as the result), so that {site.Api} waits for the task");
+            }
+            else
+            {
+                site.Add(Diagnostics.UnsupportedSignature, site.Api, $"it returns {result.ToDisplayString(Names.Short)}, which completes without a value for the job's result",
+                    $"Return {result.Name}<T> with a value the caller can use (a count, a status, a summary), for example 'return items.Length;'");
+            }
+
             return true;
         }
 
