@@ -20,7 +20,7 @@ public sealed class GeneratorDiagnosticsTests
         }
         """;
 
-    private static Diagnostic Single(string source, string id, string marker)
+    internal static Diagnostic Single(string source, string id, string marker)
     {
         var result = GeneratorHarness.Run(("/src/Program.cs", source));
         var diagnostic = Assert.Single(result.Diagnostics);

@@ -25,8 +25,9 @@ internal static class CallSiteAnalyzer
     {
         var invocation = (InvocationExpressionSyntax)context.Node;
         var model = context.SemanticModel;
-        if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol method || !IsDelegateOverload(method))
-            return null;
+        var invoked = model.GetSymbolInfo(invocation, cancellationToken);
+        if (invoked.Symbol is not IMethodSymbol method || !IsDelegateOverload(method))
+            return invoked.Symbol is null ? Unresolved(invocation, invoked, model, cancellationToken) : null;
         if (FunctionArgument(invocation) is not { } argument)
             return null;
 
@@ -79,6 +80,22 @@ internal static class CallSiteAnalyzer
             return site.Result(null, closure.Package);
         var interception = new Interception(location.Version, location.Data, location.GetDisplayLocation(), Shape(method, hasReceiver));
         return site.Result(interception, closure.Package);
+    }
+
+    /// <summary>
+    /// A call that binds to no overload because its lambda uses a name that does not exist here (so the lambda has no
+    /// return type to infer): when another source generator makes that name, the user's build succeeds and the call
+    /// would reach the uncaptured overload at run time.
+    /// </summary>
+    private static CallSite? Unresolved(InvocationExpressionSyntax invocation, SymbolInfo invoked, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (invoked.CandidateSymbols.OfType<IMethodSymbol>().FirstOrDefault(IsDelegateOverload) is not { } candidate ||
+            FunctionArgument(invocation) is not { } argument ||
+            MissingSymbols.Find(model, argument.Expression, cancellationToken) is not { } missing)
+            return null;
+        var site = new Site(candidate.Name, argument.Expression);
+        site.Add(Diagnostics.MadeByAnotherGenerator, site.Api, missing.Name, missing.Error);
+        return site.Result(null, null);
     }
 
     private static bool IsDelegateOverload(IMethodSymbol method) =>
