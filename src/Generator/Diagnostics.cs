@@ -55,10 +55,15 @@ internal static class Diagnostics
         "The function passed to {0} cannot run as a job: {1}. {2}.",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor MadeByAnotherGenerator = new(
+        "PSH0010", "The function uses code that another source generator makes",
+        "The function passed to {0} uses '{1}', which does not exist in the code ParallelSharp reads ({2}). If another source generator makes it (a System.Text.Json [JsonSerializable] context, a [GeneratedRegex], a logging or mapping generator), the node cannot compile it either, because it runs no generators: move that use out of the job (serialize before submitting, or after the result arrives), or use an API inside the job that needs no generated code (JsonSerializer with JsonSerializerOptions, new Regex(...)). Otherwise, fix the compiler error.",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     /// <summary>Every descriptor, by id.</summary>
     public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = new[]
     {
         CapturesVariable, CapturesThis, ReceiverNotSerializable, OpenGeneric, NativeInterop, Unreachable, NotAFunction,
-        MapWithReceiver, UnsupportedSignature,
+        MapWithReceiver, UnsupportedSignature, MadeByAnotherGenerator,
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 }

@@ -99,6 +99,7 @@ public sealed class GeneratorClosureTests
     public void Generate_RecordUsedAsValue_ShipsItsInstanceSideAndOperators()
     {
         const string types = """
+            using System.Linq;
             namespace MyApp;
 
             public sealed record Money(decimal Amount, string Currency)

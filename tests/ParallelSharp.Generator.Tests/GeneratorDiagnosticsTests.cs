@@ -20,7 +20,7 @@ public sealed class GeneratorDiagnosticsTests
         }
         """;
 
-    private static Diagnostic Single(string source, string id, string marker)
+    internal static Diagnostic Single(string source, string id, string marker)
     {
         var result = GeneratorHarness.Run(("/src/Program.cs", source));
         var diagnostic = Assert.Single(result.Diagnostics);
@@ -170,10 +170,70 @@ public sealed class GeneratorDiagnosticsTests
     }
 
     [Fact]
-    public void AsyncFunction_ReportsPsh0009()
+    public void AsyncLambda_ReturningTaskOfValue_InterceptsOverloadThatAwaits()
     {
         var source = Program(string.Empty, "        return server.Submit(static async (int x) => { await System.Threading.Tasks.Task.Yield(); return x; }, 2);");
+        var result = GeneratorHarness.Run(("/src/Program.cs", source));
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(result.OutputErrors);
+        Assert.Contains("global::System.Func<T1, global::System.Threading.Tasks.Task<TResult>> function", result.Generated, StringComparison.Ordinal);
+        Assert.Contains("server.Submit<TResult>(Packages.P0", result.Generated, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MethodGroupsReturningTaskAndValueTask_InterceptedForSubmitMapAndMapUnordered()
+    {
+        const string source = """
+            using System.Threading.Tasks;
+            using ParallelSharp;
+            namespace MyApp;
+
+            public static class Downloads
+            {
+                public static async Task<string> FetchAsync(string url) { await Task.Yield(); return url; }
+                public static async ValueTask<int> LengthAsync(string url) { await Task.Yield(); return url.Length; }
+            }
+
+            public static class Program
+            {
+                public static Job<string> Fetch(JobServer server) => server.Submit(Downloads.FetchAsync, "a");
+                public static Job<int> Length(JobServer server) => server.Submit(Downloads.LengthAsync, "a", new JobOptions());
+                public static Task<System.Collections.Generic.IReadOnlyList<int>> Lengths(JobServer server) => server.Map(Downloads.LengthAsync, new[] { "a" });
+                public static System.Collections.Generic.IAsyncEnumerable<(int Index, string Result)> All(JobServer server) => server.MapUnordered(Downloads.FetchAsync, new[] { "a" });
+            }
+            """;
+        var result = GeneratorHarness.Run(("/src/Program.cs", source));
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(result.OutputErrors);
+        Assert.Equal(4, CountOf(result.Generated, "[global::System.Runtime.CompilerServices.InterceptsLocation("));
+        Assert.Contains("global::System.Threading.Tasks.ValueTask<TResult>> function", result.Generated, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AsyncFunction_ReturningTaskWithoutValue_ReportsPsh0009()
+    {
+        var source = Program(string.Empty, "        return server.Submit(static async (int x) => { await System.Threading.Tasks.Task.Yield(); }, 2);");
         var diagnostic = Single(source, "PSH0009", "static async (int x)");
+        Assert.Contains("returns Task,", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("Task<T>", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExplicitTypeArgumentsMakingTaskTheResult_ReportsPsh0009()
+    {
+        var source = Program(
+            "    public static System.Threading.Tasks.Task<int> TwiceAsync(int x) => System.Threading.Tasks.Task.FromResult(x * 2);\n",
+            "        return server.Submit<int, System.Threading.Tasks.Task<int>>(TwiceAsync, 1);");
+        var diagnostic = Single(source, "PSH0009", "TwiceAsync, 1");
         Assert.Contains("Task<int>", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("type arguments", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    private static int CountOf(string text, string value)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(value, StringComparison.Ordinal); i >= 0; i = text.IndexOf(value, i + value.Length, StringComparison.Ordinal))
+            count++;
+        return count;
     }
 }

@@ -25,8 +25,9 @@ internal static class CallSiteAnalyzer
     {
         var invocation = (InvocationExpressionSyntax)context.Node;
         var model = context.SemanticModel;
-        if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol method || !IsDelegateOverload(method))
-            return null;
+        var invoked = model.GetSymbolInfo(invocation, cancellationToken);
+        if (invoked.Symbol is not IMethodSymbol method || !IsDelegateOverload(method))
+            return invoked.Symbol is null ? Unresolved(invocation, invoked, model, cancellationToken) : null;
         if (FunctionArgument(invocation) is not { } argument)
             return null;
 
@@ -79,6 +80,22 @@ internal static class CallSiteAnalyzer
             return site.Result(null, closure.Package);
         var interception = new Interception(location.Version, location.Data, location.GetDisplayLocation(), Shape(method, hasReceiver));
         return site.Result(interception, closure.Package);
+    }
+
+    /// <summary>
+    /// A call that binds to no overload because its lambda uses a name that does not exist here (so the lambda has no
+    /// return type to infer): when another source generator makes that name, the user's build succeeds and the call
+    /// would reach the uncaptured overload at run time.
+    /// </summary>
+    private static CallSite? Unresolved(InvocationExpressionSyntax invocation, SymbolInfo invoked, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (invoked.CandidateSymbols.OfType<IMethodSymbol>().FirstOrDefault(IsDelegateOverload) is not { } candidate ||
+            FunctionArgument(invocation) is not { } argument ||
+            MissingSymbols.Find(model, argument.Expression, cancellationToken) is not { } missing)
+            return null;
+        var site = new Site(candidate.Name, argument.Expression);
+        site.Add(Diagnostics.MadeByAnotherGenerator, site.Api, missing.Name, missing.Error);
+        return site.Result(null, null);
     }
 
     private static bool IsDelegateOverload(IMethodSymbol method) =>
@@ -150,10 +167,21 @@ internal static class CallSiteAnalyzer
             }
         }
 
-        if (result is INamedTypeSymbol { Name: "Task" or "ValueTask", ContainingNamespace: { } ns } && ns.ToDisplayString() == "System.Threading.Tasks")
+        // Task<T> and ValueTask<T> functions bind to the overloads that wait for the task, whose TResult is the value;
+        // a task left here is one with no value, or one that explicit type arguments forced into TResult.
+        if (result is INamedTypeSymbol { Name: "Task" or "ValueTask", ContainingNamespace: { } ns } task && ns.ToDisplayString() == "System.Threading.Tasks")
         {
-            site.Add(Diagnostics.UnsupportedSignature, site.Api, $"it returns {result.ToDisplayString(Names.Short)}, so the job's result would be the task rather than its value",
-                "Return the value itself, and finish asynchronous work inside the function");
+            if (task.IsGenericType)
+            {
+                site.Add(Diagnostics.UnsupportedSignature, site.Api, $"its type arguments make {result.ToDisplayString(Names.Short)} the job's result, so the result would be the task rather than its value",
+                    $"Leave out the type arguments (or give the task's value type as the result), so that {site.Api} waits for the task");
+            }
+            else
+            {
+                site.Add(Diagnostics.UnsupportedSignature, site.Api, $"it returns {result.ToDisplayString(Names.Short)}, which completes without a value for the job's result",
+                    $"Return {result.Name}<T> with a value the caller can use (a count, a status, a summary), for example 'return items.Length;'");
+            }
+
             return true;
         }
 

@@ -15,7 +15,9 @@ internal sealed partial class ClosureBuilder
         // call site that needs the same helper replay the list.
         foreach (var use in _facts.Uses(item.Node, _cancellationToken))
         {
-            if (use.Symbol is ITypeSymbol type && use.Mode is { } mode)
+            if (use.Symbol is IErrorTypeSymbol)
+                ReportUnbound(item.Node);
+            else if (use.Symbol is ITypeSymbol type && use.Mode is { } mode)
                 AddType(type, mode);
             else
                 UseSymbol(use.Symbol);

@@ -298,6 +298,11 @@ internal sealed partial class ClosureBuilder
         {
             declarations.AddRange(propertyImplementation.DeclaringSyntaxReferences);
         }
+        else if (member is IPropertySymbol { IsPartialDefinition: true })
+        {
+            // [GeneratedRegex] on a partial property (C# 13) is the same case as on a partial method.
+            Report(Diagnostics.Unreachable, member.ToDisplayString(Names.Short), PartialWithoutImplementation);
+        }
 
         var needsInstance = !member.IsStatic || member is IMethodSymbol { MethodKind: MethodKind.Constructor };
         MarkType(containing, needsInstance ? TypeMode.Full : TypeMode.Shell);
@@ -360,8 +365,7 @@ internal sealed partial class ClosureBuilder
             Report(Diagnostics.NativeInterop, name, "is an extern method implemented outside C#");
         else if (method.IsPartialDefinition && method.PartialImplementationPart is null &&
                  (method.DeclaredAccessibility != Accessibility.Private || !method.ReturnsVoid))
-            Report(Diagnostics.Unreachable, name,
-                "which is declared partial without an implementation: another source generator writes it, and generators do not see each other's code");
+            Report(Diagnostics.Unreachable, name, PartialWithoutImplementation);
     }
 
     private void CheckMetadataMember(ISymbol member)
