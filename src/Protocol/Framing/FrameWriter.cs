@@ -81,10 +81,13 @@ public sealed class FrameWriter : IAsyncDisposable
     {
         if (t_deferDepth == 0 || --t_deferDepth > 0 || t_deferred is not { Count: > 0 } deferred)
             return;
-        // The list is this thread's; a writer's inline write cannot append to it (no scope is open any more).
+        // A write can run code on this thread that opens a scope of its own (an in-memory stream that delivers to its
+        // reader inline): that scope collects into a fresh list, never into the one being walked here.
+        t_deferred = null;
         foreach (var writer in deferred)
             writer.FlushDeferred();
         deferred.Clear();
+        t_deferred ??= deferred;
     }
 
     private void FlushDeferred()
