@@ -78,7 +78,9 @@ internal sealed class WorkerProcess
             throw new InvalidOperationException($"Worker process {process.Id} did not become ready within {readyTimeout.TotalSeconds:0.#} s: {ex.Message}", ex);
         }
 
-        worker._readLoop = Task.Run(worker.ReadLoopAsync, CancellationToken.None);
+        // A thread of its own that blocks in the pipe's read: an anonymous pipe has no asynchronous reads on Unix, and
+        // the thread pool would otherwise hand every read to a new thread (a wake-up per job).
+        worker._readLoop = Task.Factory.StartNew(worker.ReadLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
         return worker;
     }
 
@@ -132,9 +134,12 @@ internal sealed class WorkerProcess
         FrameHandler handler = (type, body) => _events.OnWorkerFrame(this, type, body);
         try
         {
-            while (await _reader.ReadFramesAsync(handler, CancellationToken.None).ConfigureAwait(false))
+            // Frames that came with the ready signal are delivered first.
+            do
             {
+                _reader.DeliverBuffered(handler);
             }
+            while (_reader.ReadMore());
         }
         catch (Exception ex) when (ex is IOException or ProtocolException or ObjectDisposedException)
         {

@@ -53,12 +53,14 @@ internal sealed class WorkerProgram
         {
             // Each result is flushed before the next job starts: if that job kills the process, every earlier
             // result has already reached the node, which can then blame the right job. Jobs still arrive in batches.
+            // Reads block this thread (standard input has no asynchronous reads on Unix; an async read would hand each
+            // one to a thread-pool thread), and the writes to standard output complete synchronously.
             do
             {
                 while (reader.TryDeliverOne(handler))
                     await writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             }
-            while (await reader.ReadMoreAsync(CancellationToken.None).ConfigureAwait(false));
+            while (reader.ReadMore());
         }
         catch (IOException)
         {

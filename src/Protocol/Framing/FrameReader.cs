@@ -117,6 +117,22 @@ public sealed class FrameReader
     /// <exception cref="ProtocolException">The stream ended inside a frame.</exception>
     public ValueTask<bool> ReadMoreAsync(CancellationToken cancellationToken) => FillAsync(cancellationToken);
 
+    /// <summary>
+    /// Reads whatever the stream has next into the buffer, blocking this thread until it comes. Returns false at a clean
+    /// end of stream.
+    /// </summary>
+    /// <remarks>
+    /// For a thread that does nothing but read a pipe (a worker's input, a worker's output at the node): an
+    /// anonymous pipe has no asynchronous reads on Unix, so <see cref="ReadMoreAsync"/> would hand every read to a
+    /// thread-pool thread that then blocks; reading here blocks the owner's own thread instead.
+    /// </remarks>
+    /// <exception cref="ProtocolException">The stream ended inside a frame.</exception>
+    public bool ReadMore()
+    {
+        EnsureRoom();
+        return Filled(_stream.Read(_buffer, _end, _buffer.Length - _end));
+    }
+
     private bool TryTakeFrame(out FrameType type, out int bodyStart, out int bodyLength)
     {
         type = default;
@@ -144,7 +160,11 @@ public sealed class FrameReader
     private async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
     {
         EnsureRoom();
-        var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        return Filled(await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
+    }
+
+    private bool Filled(int read)
+    {
         if (read == 0)
         {
             if (_end > _start)

@@ -417,6 +417,41 @@ public class FrameReaderTests
     }
 
     [Fact]
+    public void ReadMore_EveryChunkSize_YieldsIdenticalFramesThroughSynchronousReads()
+    {
+        var expected = SmallFrames();
+        var bytes = FrameBytes.Encode(expected);
+        for (var chunk = 1; chunk <= bytes.Length; chunk++)
+        {
+            var reader = new FrameReader(new ChunkedReadStream(bytes, chunk));
+            var actual = new List<Frame>();
+            do
+            {
+                reader.DeliverBuffered((type, body) => actual.Add(new Frame(type, body.ToArray())));
+            }
+            while (reader.ReadMore());
+
+            Frame.AssertSequenceEqual(expected, actual, $"ReadMore, {chunk}-byte reads");
+            Assert.Equal(bytes.Length, reader.BytesRead);
+        }
+    }
+
+    [Fact]
+    public void ReadMore_EndOfStreamInsideAFrame_ThrowsProtocolException()
+    {
+        var reader = new FrameReader(new ChunkedReadStream(FrameBytes.Encode(FrameType.Heartbeat, new byte[8])[..7], 3));
+
+        var ex = Assert.Throws<ProtocolException>(() =>
+        {
+            // 7 of the frame's 13 bytes, 3 at a time, then the end of the stream.
+            for (var reads = 0; reads < 10 && reader.ReadMore(); reads++)
+            {
+            }
+        });
+        Assert.Contains("inside a frame", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReadMoreAsync_EndOfStreamInsideAFrame_ThrowsProtocolException()
     {
         var reader = new FrameReader(new ChunkedReadStream(FrameBytes.Encode(FrameType.Heartbeat, new byte[8])[..7], 3));
