@@ -40,6 +40,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Receiving an mDNS packet failed; continuing")]
     public static partial void ReceiveFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "mDNS interfaces changed: {Changes}")]
+    public static partial void InterfacesChanged(ILogger logger, string changes);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Re-scanning the network interfaces failed; the next network change or periodic re-scan tries again")]
+    public static partial void RescanFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "Network change events are not available ({Reason}); only the periodic re-scan notices interface changes")]
+    public static partial void NetworkEventsUnavailable(ILogger logger, string reason);
+
     // Advertiser 3100-3199
     [LoggerMessage(EventId = 3100, Level = LogLevel.Debug, Message = "Probing for {Instance} and host {Host}")]
     public static partial void ProbeStarted(ILogger logger, string instance, string host);
@@ -68,6 +77,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3108, Level = LogLevel.Trace, Message = "Answering {Count} record(s) to {Destination} on interface {InterfaceIndex}")]
     public static partial void Answering(ILogger logger, int count, string destination, int interfaceIndex);
 
+    [LoggerMessage(EventId = 3109, Level = LogLevel.Information, Message = "Probing for {Instance} on new interface(s) {Interfaces}")]
+    public static partial void ProbingNewInterfaces(ILogger logger, string instance, string interfaces);
+
+    [LoggerMessage(EventId = 3110, Level = LogLevel.Information, Message = "Addresses of {Interface} changed; goodbye for [{Gone}], announcing {Host} again")]
+    public static partial void AddressesChanged(ILogger logger, string @interface, string gone, string host);
+
     // Browser 3200-3299
     [LoggerMessage(EventId = 3200, Level = LogLevel.Information, Message = "Found service {Service}")]
     public static partial void ServiceFound(ILogger logger, DiscoveredService service);
@@ -83,6 +98,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3204, Level = LogLevel.Error, Message = "A ServiceChanged handler threw; the browser goes on")]
     public static partial void HandlerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3205, Level = LogLevel.Debug, Message = "Network changed; querying for {ServiceType} again, starting from a 1 s interval")]
+    public static partial void QueriesRestarted(ILogger logger, string serviceType);
 
     // Shared 3900-3999
     [LoggerMessage(EventId = 3900, Level = LogLevel.Error, Message = "An mDNS timer action failed; {Component} goes on")]

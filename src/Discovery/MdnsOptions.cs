@@ -11,6 +11,8 @@ namespace ParallelSharp.Discovery;
 /// </remarks>
 public sealed class MdnsOptions
 {
+    private TimeSpan _rescanInterval = TimeSpan.FromSeconds(30);
+
     /// <summary>The <see cref="Interfaces"/> entry that selects every non-loopback interface that is up, supports multicast and has an IPv4 address.</summary>
     public const string AllInterfaces = "*";
 
@@ -26,6 +28,29 @@ public sealed class MdnsOptions
     /// Off by default; ignored in loopback-only mode (Linux carries no IPv6 multicast on <c>lo</c>).
     /// </summary>
     public bool UseIPv6 { get; set; }
+
+    /// <summary>
+    /// How often the interfaces are re-scanned for changes (new or vanished interfaces, new or lost addresses) besides
+    /// the operating system's network change events. Defaults to 30 seconds; <see cref="TimeSpan.Zero"/> or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns the periodic re-scan off and leaves only the events.
+    /// </summary>
+    /// <remarks>
+    /// On a change the advertiser probes and announces on new interfaces, announces new addresses (with a goodbye for
+    /// lost ones) and the browser queries again (RFC 6762 §8, §8.4, §10.3). The periodic re-scan is the fallback for
+    /// platforms and containers where the events are missing; it only reads the interface list and sends nothing
+    /// unless something changed. Only interfaces allowed by <see cref="Interfaces"/> are ever used.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>).</exception>
+    public TimeSpan RescanInterval
+    {
+        get => _rescanInterval;
+        set
+        {
+            if (value < TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The re-scan interval must be positive, zero (off) or Timeout.InfiniteTimeSpan (off).");
+            _rescanInterval = value;
+        }
+    }
 
     /// <summary>Where log events go (event ids 3000–3999). Defaults to <see cref="NullLoggerFactory.Instance"/>.</summary>
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;

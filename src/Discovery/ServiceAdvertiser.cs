@@ -7,6 +7,10 @@ namespace ParallelSharp.Discovery;
 /// <para>Create one with <see cref="Create"/>, then <see cref="StartAsync"/>: it probes the instance and host names
 /// (renaming on conflict), announces the records twice, and from then on answers queries. Disposing sends goodbye
 /// packets (TTL 0) so browsers drop the service at once.</para>
+/// <para>It follows network changes among the interfaces <see cref="MdnsOptions.Interfaces"/> allows (see
+/// <see cref="MdnsOptions.RescanInterval"/>): on an interface that comes up it probes and announces; when an
+/// interface's addresses change it announces the new address records and sends a goodbye for lost ones; an interface
+/// that goes away is simply no longer used.</para>
 /// <code>
 /// var profile = new ServiceProfile("node-1", 7070) { Txt = new Dictionary&lt;string, string?&gt; { ["txtvers"] = "1", ["cpus"] = "16" } };
 /// await using var advertiser = ServiceAdvertiser.Create(profile, new MdnsOptions { Interfaces = { "eth0" } });

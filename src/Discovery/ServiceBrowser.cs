@@ -14,6 +14,9 @@ namespace ParallelSharp.Discovery;
 /// var node = await browser.WaitForServiceAsync(s => s.Txt.ContainsKey("cpus"), cancellationToken);
 /// await foreach (var change in browser.WatchAsync(cancellationToken)) { /* Found / Updated / Removed */ }
 /// </code>
+/// <para>After a network change (an interface or address came or went, see <see cref="MdnsOptions.RescanInterval"/>)
+/// it queries again from the shortest interval, and services learned only on an interface that went away are removed
+/// after a few seconds unless they answer on another one.</para>
 /// <para>Treat mDNS as "who exists", not as liveness: a node that dies without goodbye stays listed until its
 /// records expire (120 s). Use connection failures and heartbeats for liveness.</para>
 /// </remarks>

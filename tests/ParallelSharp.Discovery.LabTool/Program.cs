@@ -23,8 +23,8 @@ internal static class Program
         if (args.Length == 0 || args[0] is not ("advertise" or "browse"))
         {
             await Console.Error.WriteLineAsync(
-                "usage: LabTool advertise --name N --port P [--type T] [--host H] [--interface IF|IP]... [--txt k=v|k]... [--ipv6] [--verbose]\n" +
-                "       LabTool browse [--type T] [--interface IF|IP]... [--ipv6] [--verbose]\n" +
+                "usage: LabTool advertise --name N --port P [--type T] [--host H] [--interface IF|IP]... [--txt k=v|k]... [--ipv6] [--rescan S] [--verbose]\n" +
+                "       LabTool browse [--type T] [--interface IF|IP]... [--ipv6] [--rescan S] [--verbose]\n" +
                 "stdin: 'stop' (or end of input) stops; for advertise 'txt k=v ...' replaces the TXT attributes");
             return 2;
         }
@@ -35,6 +35,8 @@ internal static class Program
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
         using var loggerFactory = options.Verbose ? LoggerFactory.Create(b => b.AddProvider(new StderrLoggerProvider()).SetMinimumLevel(LogLevel.Trace)) : NullLoggerFactory.Instance;
         var mdns = new MdnsOptions { LoggerFactory = loggerFactory, UseIPv6 = options.Ipv6 };
+        if (options.RescanSeconds is { } rescan)
+            mdns.RescanInterval = TimeSpan.FromSeconds(rescan);
         foreach (var nic in options.Interfaces)
             mdns.Interfaces.Add(nic);
 
@@ -192,6 +194,7 @@ internal static class Program
         public Dictionary<string, string?> Txt { get; private set; } = [];
         public bool Verbose { get; private set; }
         public bool Ipv6 { get; private set; }
+        public int? RescanSeconds { get; private set; }
 
         public static Options Parse(string[] args)
         {
@@ -210,6 +213,7 @@ internal static class Program
                     case "--txt": txt.Add(Next()); break;
                     case "--verbose": options.Verbose = true; break;
                     case "--ipv6": options.Ipv6 = true; break;
+                    case "--rescan": options.RescanSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     default: throw new ArgumentException($"unknown option {args[i]}");
                 }
             }

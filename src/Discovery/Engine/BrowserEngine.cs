@@ -7,7 +7,8 @@ namespace ParallelSharp.Discovery.Engine;
 /// <summary>
 /// The browser's protocol logic: continuous querying with back-off and known-answer suppression (RFC 6762 §5.2,
 /// §7.1), a record cache honouring TTLs, cache-flush and goodbyes (§10), refresh queries at 80–95 % of TTL, and
-/// resolution PTR → SRV + TXT → A/AAAA into <see cref="DiscoveredService"/> changes.
+/// resolution PTR → SRV + TXT → A/AAAA into <see cref="DiscoveredService"/> changes; after a network change it queries
+/// again from the shortest interval (RFC 6762 §8) and lets records of vanished interfaces expire soon (§10.3).
 /// </summary>
 internal sealed partial class BrowserEngine : IDisposable
 {
@@ -28,6 +29,7 @@ internal sealed partial class BrowserEngine : IDisposable
     private readonly Lock _gate = new();
     private readonly IMdnsTransport _transport;
     private readonly MdnsScheduler _scheduler;
+    private readonly NetworkChangeDebouncer _networkChanges;
     private readonly Random _random;
     private readonly ILogger _logger;
     private readonly DnsName _typeName;
@@ -37,19 +39,22 @@ internal sealed partial class BrowserEngine : IDisposable
     private readonly Dictionary<(DnsName Name, DnsRecordType Type), DateTimeOffset> _lastAsked = [];
     private readonly List<ServiceChangedEventArgs> _outbox = [];
     private TimeSpan _queryInterval = FirstQueryInterval;
+    private ScheduledAction? _nextBrowseQuery;
     private bool _started;
     private bool _stopped;
     private bool _cacheFullLogged;
 
-    public BrowserEngine(string serviceType, IMdnsTransport transport, TimeProvider time, Random random, ILogger logger)
+    public BrowserEngine(string serviceType, IMdnsTransport transport, INetworkChangeSource networkChanges, TimeProvider time, Random random, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(networkChanges);
         _serviceType = serviceType;
         _typeName = ServiceProfile.ServiceTypeName(serviceType);
         _transport = transport;
         _random = random;
         _logger = logger;
         _scheduler = new MdnsScheduler(time, _gate, logger, "browser", FlushOutbox);
+        _networkChanges = new NetworkChangeDebouncer(networkChanges, _scheduler, _gate, OnNetworkChanged);
     }
 
     /// <summary>Raised outside the lock for every change, in order; handlers must not block.</summary>
@@ -75,7 +80,10 @@ internal sealed partial class BrowserEngine : IDisposable
         }
     }
 
-    /// <summary>Sends the first query after a random 20–120 ms, then at 1 s, doubling up to 60 min (§5.2).</summary>
+    /// <summary>
+    /// Sends the first query after a random 20–120 ms, then at 1 s, doubling up to 60 min (§5.2), and starts following
+    /// network changes.
+    /// </summary>
     public void Start()
     {
         lock (_gate)
@@ -83,9 +91,10 @@ internal sealed partial class BrowserEngine : IDisposable
             if (_started)
                 throw Errors.AlreadyStarted("browser");
             _started = true;
-            var delay = TimeSpan.FromMilliseconds(_random.Next((int)FirstQueryMinDelay.TotalMilliseconds, (int)FirstQueryMaxDelay.TotalMilliseconds + 1));
-            _scheduler.Schedule(delay, BrowseQuery);
+            ScheduleFirstQuery();
         }
+
+        _networkChanges.Start();
     }
 
     /// <summary>Handles one received datagram.</summary>
@@ -120,7 +129,17 @@ internal sealed partial class BrowserEngine : IDisposable
     {
         lock (_gate)
             _stopped = true;
+        _networkChanges.Dispose();
         _scheduler.Dispose();
+    }
+
+    /// <summary>Starts the query series over: first query after a random 20–120 ms, then from a 1 s interval.</summary>
+    private void ScheduleFirstQuery()
+    {
+        _nextBrowseQuery?.Cancel();
+        _queryInterval = FirstQueryInterval;
+        var delay = TimeSpan.FromMilliseconds(_random.Next((int)FirstQueryMinDelay.TotalMilliseconds, (int)FirstQueryMaxDelay.TotalMilliseconds + 1));
+        _nextBrowseQuery = _scheduler.Schedule(delay, BrowseQuery);
     }
 
     private void BrowseQuery()
@@ -129,7 +148,7 @@ internal sealed partial class BrowserEngine : IDisposable
             return;
         SendQuery([new DnsQuestion(_typeName, DnsRecordType.Ptr)]);
         Evaluate(); // also re-asks for pieces still missing
-        _scheduler.Schedule(_queryInterval, BrowseQuery);
+        _nextBrowseQuery = _scheduler.Schedule(_queryInterval, BrowseQuery);
         _queryInterval = TimeSpan.FromTicks(Math.Min(_queryInterval.Ticks * 2, MaxQueryInterval.Ticks));
     }
 
@@ -259,15 +278,17 @@ internal sealed partial class BrowserEngine : IDisposable
         ScheduleTimers(created);
     }
 
-    private void ExpireSoon(CacheEntry entry, DateTimeOffset now)
+    /// <summary>Shortens the entry's life to <paramref name="grace"/> (default: the 1 s of §10.1/§10.2) unless it ends sooner anyway.</summary>
+    private void ExpireSoon(CacheEntry entry, DateTimeOffset now, TimeSpan? grace = null)
     {
-        var soon = now + GraceAfterGoodbye;
+        var delay = grace ?? GraceAfterGoodbye;
+        var soon = now + delay;
         if (entry.ExpiresAt <= soon)
             return;
         entry.ExpiresAt = soon;
         entry.CancelTimers();
         var key = new RecordKey(entry.Record);
-        entry.Timers.Add(_scheduler.Schedule(GraceAfterGoodbye, () => Expire(key, entry)));
+        entry.Timers.Add(_scheduler.Schedule(delay, () => Expire(key, entry)));
     }
 
     /// <summary>Expiry at 100 % of TTL, refresh queries at 80/85/90/95 % plus 0–2 % jitter (§5.2).</summary>

@@ -11,18 +11,21 @@ internal sealed class MdnsAdvertiser : ServiceAdvertiser
 
     private readonly MdnsOptions _options;
     private readonly Func<IMdnsTransport>? _transportFactory;
+    private readonly Func<INetworkChangeSource>? _networkChangeFactory;
     private readonly ILogger _logger;
     private readonly ServiceProfile _profile;
     private IMdnsTransport? _transport;
+    private INetworkChangeSource? _networkChanges;
     private ResponderEngine? _engine;
     private int _started;
     private bool _disposed;
 
-    public MdnsAdvertiser(ServiceProfile profile, MdnsOptions options, Func<IMdnsTransport>? transportFactory)
+    public MdnsAdvertiser(ServiceProfile profile, MdnsOptions options, Func<IMdnsTransport>? transportFactory, Func<INetworkChangeSource>? networkChangeFactory = null)
     {
         _profile = profile;
         _options = options;
         _transportFactory = transportFactory;
+        _networkChangeFactory = networkChangeFactory;
         _logger = options.LoggerFactory.CreateLogger("ParallelSharp.Discovery.Advertiser");
     }
 
@@ -70,6 +73,8 @@ internal sealed class MdnsAdvertiser : ServiceAdvertiser
             _engine.Dispose();
         }
 
+        _networkChanges?.Dispose();
+
         if (_transport is not null)
             await _transport.DisposeAsync().ConfigureAwait(false);
     }
@@ -77,7 +82,8 @@ internal sealed class MdnsAdvertiser : ServiceAdvertiser
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
         _transport = _transportFactory?.Invoke() ?? UdpMdnsTransport.Open(_options, _logger);
-        _engine = new ResponderEngine(_profile, _transport, _options.TimeProvider, _options.Random, _logger);
+        _networkChanges = _networkChangeFactory?.Invoke() ?? new NetworkChangeSource(_options.RescanInterval, _options.TimeProvider, _logger);
+        _engine = new ResponderEngine(_profile, _transport, _networkChanges, _options.TimeProvider, _options.Random, _logger);
         await _transport.StartAsync(_engine.OnPacket, cancellationToken).ConfigureAwait(false);
         _engine.Start();
         await _engine.FirstAnnouncement.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -12,18 +12,21 @@ internal sealed class MdnsBrowser : ServiceBrowser
 
     private readonly MdnsOptions _options;
     private readonly Func<IMdnsTransport>? _transportFactory;
+    private readonly Func<INetworkChangeSource>? _networkChangeFactory;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _disposing = new();
     private IMdnsTransport? _transport;
+    private INetworkChangeSource? _networkChanges;
     private BrowserEngine? _engine;
     private int _started;
     private bool _disposed;
 
-    public MdnsBrowser(string serviceType, MdnsOptions options, Func<IMdnsTransport>? transportFactory)
+    public MdnsBrowser(string serviceType, MdnsOptions options, Func<IMdnsTransport>? transportFactory, Func<INetworkChangeSource>? networkChangeFactory = null)
     {
         ServiceType = serviceType;
         _options = options;
         _transportFactory = transportFactory;
+        _networkChangeFactory = networkChangeFactory;
         _logger = options.LoggerFactory.CreateLogger("ParallelSharp.Discovery.Browser");
     }
 
@@ -64,6 +67,7 @@ internal sealed class MdnsBrowser : ServiceBrowser
         _disposed = true;
         await _disposing.CancelAsync().ConfigureAwait(false);
         _engine?.Dispose();
+        _networkChanges?.Dispose();
         if (_transport is not null)
             await _transport.DisposeAsync().ConfigureAwait(false);
         // _disposing is not disposed: streams and waiters may still link to its token; it owns no timer.
@@ -72,7 +76,8 @@ internal sealed class MdnsBrowser : ServiceBrowser
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
         _transport = _transportFactory?.Invoke() ?? UdpMdnsTransport.Open(_options, _logger);
-        var engine = new BrowserEngine(ServiceType, _transport, _options.TimeProvider, _options.Random, _logger);
+        _networkChanges = _networkChangeFactory?.Invoke() ?? new NetworkChangeSource(_options.RescanInterval, _options.TimeProvider, _logger);
+        var engine = new BrowserEngine(ServiceType, _transport, _networkChanges, _options.TimeProvider, _options.Random, _logger);
         engine.Changed += change => ServiceChanged?.Invoke(this, change);
         _engine = engine;
         await _transport.StartAsync(engine.OnPacket, cancellationToken).ConfigureAwait(false);

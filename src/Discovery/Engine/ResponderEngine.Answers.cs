@@ -18,7 +18,8 @@ internal sealed partial class ResponderEngine
         if (nic is null)
             return;
 
-        if (_state == ResponderState.Probing)
+        // Probing, everywhere or on this newly added interface: the names are not ours here yet, answer nothing.
+        if (_state == ResponderState.Probing || (_state == ResponderState.Running && _probingOn.ContainsKey(nic.Index)))
         {
             CheckSimultaneousProbe(query, nic);
             return;

@@ -7,8 +7,8 @@ namespace ParallelSharp.Discovery.Engine;
 
 /// <summary>
 /// The advertiser's protocol logic: probe (RFC 6762 §8.1), rename on conflict (§9), announce (§8.3), answer queries
-/// (§6, §7), re-announce on a TXT change (§8.4) and say goodbye (§10.1). Driven by received packets and by its
-/// scheduler; all state is guarded by one lock.
+/// (§6, §7), re-announce on a TXT change (§8.4), follow network changes (§8, §8.4) and say goodbye (§10.1). Driven by
+/// received packets, by its scheduler and by network change signals; all state is guarded by one lock.
 /// </summary>
 internal sealed partial class ResponderEngine : IDisposable
 {
@@ -35,6 +35,7 @@ internal sealed partial class ResponderEngine : IDisposable
     private readonly ServiceProfile _profile;
     private readonly IMdnsTransport _transport;
     private readonly MdnsScheduler _scheduler;
+    private readonly NetworkChangeDebouncer _networkChanges;
     private readonly Random _random;
     private readonly ILogger _logger;
     private readonly DnsName _typeName;
@@ -52,8 +53,9 @@ internal sealed partial class ResponderEngine : IDisposable
     private DnsName _hostName;
     private List<byte[]> _txtStrings;
 
-    public ResponderEngine(ServiceProfile profile, IMdnsTransport transport, TimeProvider time, Random random, ILogger logger)
+    public ResponderEngine(ServiceProfile profile, IMdnsTransport transport, INetworkChangeSource networkChanges, TimeProvider time, Random random, ILogger logger)
     {
+        ArgumentNullException.ThrowIfNull(networkChanges);
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(transport);
         _profile = profile;
@@ -61,6 +63,7 @@ internal sealed partial class ResponderEngine : IDisposable
         _random = random;
         _logger = logger;
         _scheduler = new MdnsScheduler(time, _gate, logger, "advertiser", static () => { });
+        _networkChanges = new NetworkChangeDebouncer(networkChanges, _scheduler, _gate, OnNetworkChanged);
         _typeName = ServiceProfile.ServiceTypeName(profile.ServiceType);
         _instanceName = _typeName.Prepend(profile.InstanceName);
         _hostName = DnsName.FromLabels(profile.HostName, "local");
@@ -99,16 +102,17 @@ internal sealed partial class ResponderEngine : IDisposable
     /// <summary>Completes when the first announcement went out (probing is over and the names are ours).</summary>
     public Task FirstAnnouncement => _firstAnnouncement.Task;
 
-    /// <summary>Begins probing after a random 0–250 ms (RFC 6762 §8.1).</summary>
+    /// <summary>Begins probing after a random 0–250 ms (RFC 6762 §8.1) and starts following network changes.</summary>
     public void Start()
     {
         lock (_gate)
         {
             if (_state != ResponderState.Idle)
                 throw Errors.AlreadyStarted("advertiser");
-            _state = ResponderState.Probing;
             StartProbing(TimeSpan.FromMilliseconds(_random.Next(0, 251)));
         }
+
+        _networkChanges.Start();
     }
 
     /// <summary>Replaces the TXT attributes; when running, announces the new TXT twice (RFC 6762 §8.4).</summary>
@@ -178,11 +182,18 @@ internal sealed partial class ResponderEngine : IDisposable
         }
     }
 
-    public void Dispose() => _scheduler.Dispose();
+    public void Dispose()
+    {
+        _networkChanges.Dispose();
+        _scheduler.Dispose();
+    }
 
+    /// <summary>Probes every unique name on every interface; ends any probing of single interfaces, which this covers.</summary>
     private void StartProbing(TimeSpan initialDelay)
     {
         var generation = ++_generation;
+        _state = ResponderState.Probing;
+        _probingOn.Clear();
         _probesSent = 0;
         CancelPending();
         Log.ProbeStarted(_logger, _instanceName.ToString(), _hostName.ToString());
@@ -201,14 +212,14 @@ internal sealed partial class ResponderEngine : IDisposable
             return;
         }
 
-        SendProbe(firstProbe: _probesSent == 0);
+        SendProbe(firstProbe: _probesSent == 0, _transport.Interfaces);
         _probesSent++;
         _scheduler.Schedule(ProbeInterval, () => ProbeStep(generation));
     }
 
-    private void SendProbe(bool firstProbe)
+    private void SendProbe(bool firstProbe, IEnumerable<MdnsInterface> interfaces)
     {
-        foreach (var nic in _transport.Interfaces)
+        foreach (var nic in interfaces)
         {
             // Avahi style (MDNS.md §1.5): "<name> ANY" questions, QU on the first probe, the proposed records in the
             // Authority section without cache-flush bits.
@@ -225,11 +236,18 @@ internal sealed partial class ResponderEngine : IDisposable
         }
     }
 
-    private void Announce(int generation, int remaining)
+    /// <summary>
+    /// Announces on <paramref name="only"/> (interface indexes), or when <see langword="null"/> on every interface that
+    /// is not still being probed; repeats <paramref name="remaining"/> times 1 s apart unless the generation changes.
+    /// </summary>
+    private void Announce(int generation, int remaining, IReadOnlyCollection<int>? only = null)
     {
         if (generation != _generation || _state != ResponderState.Running || remaining <= 0)
             return;
-        foreach (var nic in _transport.Interfaces)
+        var targets = only is null
+            ? _transport.Interfaces.Where(n => !_probingOn.ContainsKey(n.Index))
+            : _transport.Interfaces.Where(n => only.Contains(n.Index));
+        foreach (var nic in targets.ToList())
         {
             var records = BuildRecords(nic).Where(r => r.Type != DnsRecordType.Nsec).ToList();
             SendResponse(nic, records, [], destination: null, legacyQuery: null);
@@ -238,7 +256,7 @@ internal sealed partial class ResponderEngine : IDisposable
         if (_firstAnnouncement.TrySetResult())
             Log.Announced(_logger, _instanceName.ToString(), _hostName.ToString(), _profile.Port);
         if (remaining > 1)
-            _scheduler.Schedule(AnnounceInterval, () => Announce(generation, remaining - 1));
+            _scheduler.Schedule(AnnounceInterval, () => Announce(generation, remaining - 1, only));
     }
 
     private void SendGoodbye(int remaining)
@@ -281,7 +299,6 @@ internal sealed partial class ResponderEngine : IDisposable
 
             // §9: a conflicting record while running: probe again; a real owner will defend its name and we rename.
             Log.ConflictWhileRunning(_logger, record.Name.ToString(), record.ToString());
-            _state = ResponderState.Probing;
             StartProbing(TimeSpan.Zero);
             return;
         }

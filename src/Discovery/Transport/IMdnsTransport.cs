@@ -18,7 +18,7 @@ internal interface IMdnsTransport : IAsyncDisposable
     /// <summary>The IPv6 mDNS group, ff02::fb (link-local scope: sent with the interface as scope).</summary>
     static readonly IPAddress GroupV6 = IPAddress.Parse("ff02::fb");
 
-    /// <summary>The interfaces in use; fixed once the transport is open.</summary>
+    /// <summary>The interfaces in use now; changes only when <see cref="Rescan"/> is called.</summary>
     IReadOnlyList<MdnsInterface> Interfaces { get; }
 
     /// <summary>Starts delivering received packets to <paramref name="onPacket"/> (called on the receive loop; it must not block).</summary>
@@ -31,4 +31,14 @@ internal interface IMdnsTransport : IAsyncDisposable
     /// network errors (they are logged): mDNS is best effort.
     /// </summary>
     void Send(byte[] payload, int interfaceIndex, IPEndPoint? unicastDestination);
+
+    /// <summary>
+    /// Selects the interfaces again (same <see cref="MdnsOptions.Interfaces"/> filter as at open), joins the group on
+    /// new ones, leaves it on vanished ones, and returns what differs from <see cref="Interfaces"/> before the call.
+    /// </summary>
+    /// <remarks>
+    /// Never throws for network errors: an interface that cannot be joined is left out (and logged), and an empty
+    /// selection is allowed (every interface down), unlike at open. Call it from one thread at a time.
+    /// </remarks>
+    InterfaceChanges Rescan();
 }

@@ -13,6 +13,19 @@ internal static class InterfaceSelector
     public static List<MdnsInterface> Select(MdnsOptions options, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var chosen = SelectAvailable(options, logger);
+        if (chosen.Count == 0)
+            throw options.IsLoopbackOnly ? Errors.LoopbackMissing() : Errors.NoUsableInterface(options.Interfaces);
+        return chosen;
+    }
+
+    /// <summary>
+    /// Like <see cref="Select"/>, but an empty result is allowed: on a re-scan after a network change every listed
+    /// interface may be down for a while, and discovery must wait for it rather than fail.
+    /// </summary>
+    public static List<MdnsInterface> SelectAvailable(MdnsOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         var all = NetworkInterface.GetAllNetworkInterfaces();
         var chosen = new List<MdnsInterface>();
 
@@ -20,10 +33,9 @@ internal static class InterfaceSelector
         {
             // MDNS.md §1.7: .NET reports lo as SupportsMulticast == false, yet Linux carries multicast on it when
             // IP_MULTICAST_IF is 127.0.0.1. So the multicast check is bypassed for loopback, and only 127.0.0.1 is used.
-            var loopback = all.FirstOrDefault(n => n.NetworkInterfaceType == NetworkInterfaceType.Loopback && HasAddress(n, IPAddress.Loopback))
-                ?? throw Errors.LoopbackMissing();
-            var index = IndexOf(loopback) ?? throw Errors.LoopbackMissing();
-            chosen.Add(new MdnsInterface(index, loopback.Name, [IPAddress.Loopback], [8], IsLoopback: true));
+            var loopback = all.FirstOrDefault(n => n.NetworkInterfaceType == NetworkInterfaceType.Loopback && HasAddress(n, IPAddress.Loopback));
+            if (loopback is not null && IndexOf(loopback) is { } index)
+                chosen.Add(new MdnsInterface(index, loopback.Name, [IPAddress.Loopback], [8], IsLoopback: true));
             return chosen;
         }
 
@@ -50,8 +62,6 @@ internal static class InterfaceSelector
             TryAdd(match, explicitLoopback: match.NetworkInterfaceType == NetworkInterfaceType.Loopback);
         }
 
-        if (chosen.Count == 0)
-            throw Errors.NoUsableInterface(options.Interfaces);
         return chosen;
 
         void TryAdd(NetworkInterface nic, bool explicitLoopback)

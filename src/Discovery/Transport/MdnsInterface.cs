@@ -46,6 +46,15 @@ internal sealed record MdnsInterface(int Index, string Name, IReadOnlyList<IPAdd
         return false;
     }
 
+    /// <summary>Same name and the same addresses with the same prefixes (records compare by value, lists do not).</summary>
+    public bool HasSameConfiguration(MdnsInterface other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Index == other.Index && Name == other.Name && IsLoopback == other.IsLoopback
+            && Addresses.SequenceEqual(other.Addresses) && PrefixLengths.SequenceEqual(other.PrefixLengths)
+            && Ipv6Addresses.SequenceEqual(other.Ipv6Addresses) && Ipv6PrefixLengths.SequenceEqual(other.Ipv6PrefixLengths);
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"{Name}#{Index} ({string.Join(", ", AllAddresses)})";
 

@@ -14,16 +14,21 @@ namespace ParallelSharp.Discovery.Transport;
 /// Linux delivers 224.0.0.251 traffic from every interface that any socket joined (IP_MULTICAST_ALL), so packets
 /// are filtered by arrival interface and on-link source. Sends pick the outgoing interface with IP_MULTICAST_IF
 /// under a lock. Unicast goes only to on-link addresses of the chosen interface, so nothing is ever sent out of an
-/// interface that was not selected.
+/// interface that was not selected. <see cref="Rescan"/> applies the same selection again after a network change:
+/// it joins the group on new interfaces and leaves it on vanished ones; the set in use is swapped as a whole, so the
+/// receive loops always filter against one consistent set.
 /// </remarks>
 internal sealed class UdpMdnsTransport : IMdnsTransport
 {
     private readonly Socket _socket;
-    private readonly Socket? _socketV6;
+    private readonly MdnsOptions _options;
     private readonly ILogger _logger;
     private readonly Lock _sendLock = new();
-    private readonly Dictionary<int, MdnsInterface> _byIndex;
     private readonly CancellationTokenSource _stop = new();
+    private volatile InterfaceSet _interfaces;
+    private volatile Socket? _socketV6;
+    private List<MdnsInterface> _lastSelected;
+    private Action<MdnsPacket>? _onPacket;
     private Task _receiveLoop = Task.CompletedTask;
     private Task _receiveLoopV6 = Task.CompletedTask;
     private int _multicastInterface = -1;
@@ -31,17 +36,18 @@ internal sealed class UdpMdnsTransport : IMdnsTransport
     private bool _started;
     private bool _disposed;
 
-    private UdpMdnsTransport(Socket socket, Socket? socketV6, List<MdnsInterface> interfaces, ILogger logger)
+    private UdpMdnsTransport(Socket socket, Socket? socketV6, List<MdnsInterface> interfaces, List<MdnsInterface> selected, MdnsOptions options, ILogger logger)
     {
         _socket = socket;
         _socketV6 = socketV6;
+        _options = options;
         _logger = logger;
-        Interfaces = interfaces;
-        _byIndex = interfaces.ToDictionary(i => i.Index);
+        _interfaces = new InterfaceSet(interfaces);
+        _lastSelected = selected;
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<MdnsInterface> Interfaces { get; }
+    public IReadOnlyList<MdnsInterface> Interfaces => _interfaces.List;
 
     /// <summary>Why the receive loop stopped, if it failed.</summary>
     public Exception? Fault { get; private set; }
@@ -86,7 +92,119 @@ internal sealed class UdpMdnsTransport : IMdnsTransport
 
         var socketV6 = joined.Exists(j => j.Ipv6Addresses.Count > 0) ? OpenV6(joined, logger) : null;
         Log.TransportOpened(logger, IMdnsTransport.MdnsPort, string.Join("; ", joined));
-        return new UdpMdnsTransport(socket, socketV6, joined, logger);
+        return new UdpMdnsTransport(socket, socketV6, joined, candidates, options, logger);
+    }
+
+    /// <inheritdoc />
+    public InterfaceChanges Rescan()
+    {
+        if (_disposed)
+            return InterfaceChanges.None;
+        try
+        {
+            // Quiet: the periodic re-scan would repeat every "skipped" line; the result is logged once below.
+            var candidates = InterfaceSelector.SelectAvailable(_options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+            // Compared with the last selection, not with the set in use: an interface whose join failed stays out until
+            // its configuration changes, instead of being retried (and re-announced) on every re-scan.
+            if (InterfaceChanges.Compute(_lastSelected, candidates).IsEmpty)
+                return InterfaceChanges.None;
+            _lastSelected = candidates;
+
+            var before = _interfaces;
+            var next = new List<MdnsInterface>();
+            foreach (var candidate in candidates)
+            {
+                // IPv4 membership is per interface index, so an interface already in use needs no new join.
+                if (before.ByIndex.ContainsKey(candidate.Index) || TryJoin(_socket, candidate, out var reason))
+                    next.Add(candidate);
+                else
+                    Log.JoinFailed(_logger, candidate.ToString(), reason);
+            }
+
+            foreach (var gone in before.List.Where(b => !next.Exists(n => n.Index == b.Index)))
+                Leave(gone);
+            UpdateV6Memberships(before, next);
+
+            lock (_sendLock)
+            {
+                _interfaces = new InterfaceSet(next);
+                // An index may now stand for other addresses: select the outgoing interface afresh on the next send.
+                _multicastInterface = -1;
+                _multicastInterfaceV6 = -1;
+            }
+
+            var changes = InterfaceChanges.Compute(before.List, next);
+            if (!changes.IsEmpty)
+                Log.InterfacesChanged(_logger, changes.ToString());
+            return changes;
+        }
+        catch (Exception ex) when (ex is System.Net.NetworkInformation.NetworkInformationException or ObjectDisposedException)
+        {
+            // Disposed meanwhile, or the OS would not list its interfaces this time: the next signal tries again.
+            Log.RescanFailed(_logger, ex);
+            return InterfaceChanges.None;
+        }
+    }
+
+    /// <summary>Joins ff02::fb on interfaces that gained IPv6 and leaves it where IPv6 went; strips IPv6 where joining fails.</summary>
+    private void UpdateV6Memberships(InterfaceSet before, List<MdnsInterface> next)
+    {
+        for (var i = 0; i < next.Count; i++)
+        {
+            var nic = next[i];
+            var had = before.ByIndex.TryGetValue(nic.Index, out var old) && old.Ipv6Addresses.Count > 0;
+            var wants = nic.Ipv6Addresses.Count > 0;
+            if (wants && !had && !(EnsureV6Socket() is { } socket && TryJoinV6(socket, nic, _logger)))
+                next[i] = nic with { Ipv6Addresses = [], Ipv6PrefixLengths = [] };
+            else if (!wants && had)
+                LeaveV6(nic);
+        }
+
+        foreach (var gone in before.List.Where(b => b.Ipv6Addresses.Count > 0 && !next.Exists(n => n.Index == b.Index)))
+            LeaveV6(gone);
+    }
+
+    /// <summary>The IPv6 socket, opened (and its receive loop started) the first time an interface needs it.</summary>
+    private Socket? EnsureV6Socket()
+    {
+        if (_socketV6 is { } existing)
+            return existing;
+        var socket = CreateV6Socket(out var error);
+        if (socket is null)
+        {
+            Log.JoinFailed(_logger, "IPv6 socket", error);
+            return null;
+        }
+
+        _socketV6 = socket;
+        if (_onPacket is { } onPacket)
+            _receiveLoopV6 = ReceiveLoopAsync(socket, onPacket, _stop.Token);
+        return socket;
+    }
+
+    private void Leave(MdnsInterface nic)
+    {
+        try
+        {
+            _socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.DropMembership, new MulticastOption(IMdnsTransport.Group, nic.Index));
+        }
+        catch (SocketException)
+        {
+            // The interface is gone: the kernel dropped the membership with it.
+        }
+    }
+
+    private void LeaveV6(MdnsInterface nic)
+    {
+        try
+        {
+            _socketV6?.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.DropMembership, new IPv6MulticastOption(IMdnsTransport.GroupV6, nic.Index));
+        }
+        catch (SocketException)
+        {
+            // as in Leave
+        }
     }
 
     /// <summary>
@@ -95,20 +213,11 @@ internal sealed class UdpMdnsTransport : IMdnsTransport
     /// </summary>
     private static Socket? OpenV6(List<MdnsInterface> joined, ILogger logger)
     {
-        Socket socket;
-        try
-        {
-            socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp) { DualMode = false };
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.Bind(new IPEndPoint(IPAddress.IPv6Any, IMdnsTransport.MdnsPort));
-            socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.MulticastTimeToLive, 255); // hop limit, RFC 6762 §11
-            socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.MulticastLoopback, true);
-            socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.PacketInformation, true);
-        }
-        catch (SocketException ex)
+        var socket = CreateV6Socket(out var error);
+        if (socket is null)
         {
             foreach (var nic in joined)
-                Log.JoinFailed(logger, nic.Name + " (IPv6)", ex.Message);
+                Log.JoinFailed(logger, nic.Name + " (IPv6)", error);
             StripV6(joined, _ => true);
             return null;
         }
@@ -116,15 +225,8 @@ internal sealed class UdpMdnsTransport : IMdnsTransport
         var failed = new HashSet<int>();
         foreach (var nic in joined.Where(j => j.Ipv6Addresses.Count > 0))
         {
-            try
-            {
-                socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.AddMembership, new IPv6MulticastOption(IMdnsTransport.GroupV6, nic.Index));
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode != SocketError.AddressAlreadyInUse)
-            {
-                Log.JoinFailed(logger, nic.Name + " (IPv6)", ex.Message);
+            if (!TryJoinV6(socket, nic, logger))
                 failed.Add(nic.Index);
-            }
         }
 
         StripV6(joined, nic => failed.Contains(nic.Index));
@@ -132,6 +234,45 @@ internal sealed class UdpMdnsTransport : IMdnsTransport
             return socket;
         socket.Dispose();
         return null;
+    }
+
+    private static Socket? CreateV6Socket(out string error)
+    {
+        var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp) { DualMode = false };
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(new IPEndPoint(IPAddress.IPv6Any, IMdnsTransport.MdnsPort));
+            socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.MulticastTimeToLive, 255); // hop limit, RFC 6762 §11
+            socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.MulticastLoopback, true);
+            socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.PacketInformation, true);
+            error = "";
+            return socket;
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            error = ex.Message;
+            return null;
+        }
+    }
+
+    private static bool TryJoinV6(Socket socket, MdnsInterface nic, ILogger logger)
+    {
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.AddMembership, new IPv6MulticastOption(IMdnsTransport.GroupV6, nic.Index));
+            return true;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            return true; // already joined on this interface
+        }
+        catch (SocketException ex)
+        {
+            Log.JoinFailed(logger, nic.Name + " (IPv6)", ex.Message);
+            return false;
+        }
     }
 
     private static void StripV6(List<MdnsInterface> interfaces, Func<MdnsInterface, bool> which)
@@ -152,9 +293,10 @@ internal sealed class UdpMdnsTransport : IMdnsTransport
             throw Errors.AlreadyStarted("mDNS transport");
         cancellationToken.ThrowIfCancellationRequested();
         _started = true;
+        _onPacket = onPacket;
         _receiveLoop = ReceiveLoopAsync(_socket, onPacket, _stop.Token);
-        if (_socketV6 is not null)
-            _receiveLoopV6 = ReceiveLoopAsync(_socketV6, onPacket, _stop.Token);
+        if (_socketV6 is { } socketV6)
+            _receiveLoopV6 = ReceiveLoopAsync(socketV6, onPacket, _stop.Token);
         return Task.CompletedTask;
     }
 
@@ -162,7 +304,7 @@ internal sealed class UdpMdnsTransport : IMdnsTransport
     public void Send(byte[] payload, int interfaceIndex, IPEndPoint? unicastDestination)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        if (_disposed || !_byIndex.TryGetValue(interfaceIndex, out var nic))
+        if (_disposed || !_interfaces.ByIndex.TryGetValue(interfaceIndex, out var nic))
             return;
         if (unicastDestination is not null && !nic.IsOnLink(unicastDestination.Address))
         {
@@ -179,10 +321,10 @@ internal sealed class UdpMdnsTransport : IMdnsTransport
         }
 
         SendOne(_socket, payload, new IPEndPoint(IMdnsTransport.Group, IMdnsTransport.MdnsPort), interfaceIndex, nic);
-        if (_socketV6 is not null && nic.Ipv6Addresses.Count > 0)
+        if (_socketV6 is { } socketV6 && nic.Ipv6Addresses.Count > 0)
         {
             var group = new IPAddress(IMdnsTransport.GroupV6.GetAddressBytes(), nic.Index);
-            SendOne(_socketV6, payload, new IPEndPoint(group, IMdnsTransport.MdnsPort), interfaceIndex, nic);
+            SendOne(socketV6, payload, new IPEndPoint(group, IMdnsTransport.MdnsPort), interfaceIndex, nic);
         }
     }
 
@@ -294,7 +436,7 @@ internal sealed class UdpMdnsTransport : IMdnsTransport
                 var index = result.PacketInformation.Interface;
                 if (source.AddressFamily == AddressFamily.InterNetworkV6 && source.Address.IsIPv6LinkLocal && source.Address.ScopeId == 0)
                     source = new IPEndPoint(new IPAddress(source.Address.GetAddressBytes(), index), source.Port); // needed to reply
-                if (!_byIndex.TryGetValue(index, out var nic))
+                if (!_interfaces.ByIndex.TryGetValue(index, out var nic))
                 {
                     Log.PacketFiltered(_logger, source, index, "interface not selected");
                     continue;
@@ -328,4 +470,12 @@ internal sealed class UdpMdnsTransport : IMdnsTransport
 
     // RFC 6762 §17: up to 9000 bytes; a little more lets us notice (and reject) oversize packets.
     private const int DnsMaxDatagram = 9216;
+
+    /// <summary>The interfaces in use and their index, replaced together so readers never see a half-updated set.</summary>
+    private sealed class InterfaceSet(List<MdnsInterface> list)
+    {
+        public IReadOnlyList<MdnsInterface> List { get; } = list;
+
+        public Dictionary<int, MdnsInterface> ByIndex { get; } = list.ToDictionary(i => i.Index);
+    }
 }

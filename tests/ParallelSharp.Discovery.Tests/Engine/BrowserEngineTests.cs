@@ -7,7 +7,7 @@ using ParallelSharp.Discovery.Transport;
 
 namespace ParallelSharp.Discovery.Tests.Engine;
 
-public sealed class BrowserEngineTests : IDisposable
+public sealed partial class BrowserEngineTests : IDisposable
 {
     private static readonly DnsName s_type = DnsName.Parse("_parallelsharp._tcp.local");
     private static readonly DnsName s_instance = s_type.Prepend("node-1");
@@ -16,12 +16,13 @@ public sealed class BrowserEngineTests : IDisposable
 
     private readonly FakeTimeProvider _time = new();
     private readonly FakeTransport _transport = new();
+    private readonly FakeNetworkChangeSource _networkChanges = new();
     private readonly BrowserEngine _engine;
     private readonly List<ServiceChangedEventArgs> _changes = [];
 
     public BrowserEngineTests()
     {
-        _engine = new BrowserEngine("_parallelsharp._tcp", _transport, _time, new Random(7), NullLogger.Instance);
+        _engine = new BrowserEngine("_parallelsharp._tcp", _transport, _networkChanges, _time, new Random(7), NullLogger.Instance);
         _engine.Changed += c =>
         {
             lock (_changes)

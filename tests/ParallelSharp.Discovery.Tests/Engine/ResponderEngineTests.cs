@@ -6,7 +6,7 @@ using ParallelSharp.Discovery.Tests.Fakes;
 
 namespace ParallelSharp.Discovery.Tests.Engine;
 
-public sealed class ResponderEngineTests : IDisposable
+public sealed partial class ResponderEngineTests : IDisposable
 {
     private static readonly DnsName s_type = DnsName.Parse("_parallelsharp._tcp.local");
     private static readonly DnsName s_instance = s_type.Prepend("node-1");
@@ -15,6 +15,7 @@ public sealed class ResponderEngineTests : IDisposable
 
     private readonly FakeTimeProvider _time = new();
     private readonly FakeTransport _transport = new();
+    private readonly FakeNetworkChangeSource _networkChanges = new();
     private readonly ResponderEngine _engine;
 
     public ResponderEngineTests()
@@ -24,7 +25,7 @@ public sealed class ResponderEngineTests : IDisposable
             HostName = "psh-test-0001",
             Txt = new Dictionary<string, string?> { ["txtvers"] = "1", ["cpus"] = "4" },
         };
-        _engine = new ResponderEngine(profile, _transport, _time, new Random(42), NullLogger.Instance);
+        _engine = new ResponderEngine(profile, _transport, _networkChanges, _time, new Random(42), NullLogger.Instance);
         _transport.StartAsync(_engine.OnPacket, CancellationToken.None);
     }
 
@@ -432,7 +433,7 @@ public sealed class ResponderEngineTests : IDisposable
     {
         var nic = FakeTransport.Lan with { Ipv6Addresses = [IPAddress.Parse("fd70:250::1")], Ipv6PrefixLengths = [64] };
         var transport = new FakeTransport(nic);
-        using var engine = new ResponderEngine(new ServiceProfile("node-6", 7070) { HostName = "psh-v6" }, transport, _time, new Random(1), NullLogger.Instance);
+        using var engine = new ResponderEngine(new ServiceProfile("node-6", 7070) { HostName = "psh-v6" }, transport, new FakeNetworkChangeSource(), _time, new Random(1), NullLogger.Instance);
         transport.StartAsync(engine.OnPacket, CancellationToken.None);
         engine.Start();
 

@@ -46,7 +46,8 @@ public sealed class LabFixture : IAsyncLifetime
         return start;
     }
 
-    private static async Task<(int Code, string Output)> RunLabAsync(params string[] args)
+    /// <summary>Runs netns-lab.sh with <paramref name="args"/> (bounded by <see cref="TestTimeouts.LabCommand"/>).</summary>
+    public static async Task<(int Code, string Output)> RunLabAsync(params string[] args)
     {
         var start = new ProcessStartInfo(LabEnvironment.LabScript) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
