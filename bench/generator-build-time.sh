@@ -87,14 +87,16 @@ grep -c "InterceptsLocation(1," "$work/with/obj/Release/net10.0/generated/Parall
 echo "call sites intercepted: $(grep -c 'InterceptsLocation(1,' "$work"/with/obj/Release/net10.0/generated/*/*/ParallelSharp.Interceptors.g.cs)"
 
 # Wall time of the whole build, and its CPU time (dotnet and its child processes, csc included): on a shared machine
-# the wall time is noisy and CPU time much less so. The generator's own time comes from the compiler (ReportAnalyzer).
+# the wall time is noisy and CPU time much less so. -m:1 keeps the build in the dotnet process, so csc is its child and
+# its CPU time is counted (a worker node is detached: neither it nor its csc would be). The generator's own time comes
+# from the compiler (ReportAnalyzer).
 with=(); without=(); cscwith=(); cscwithout=()
 for i in $(seq 1 "$runs"); do
   for variant in without with; do
     name=$([ $variant = with ] && echo With || echo Without)
     start=$(date +%s.%N)
     out=$( { /usr/bin/time -f "CPU %U %S" dotnet build "$work/$variant/$name.csproj" -c Release --no-incremental -p:BuildProjectReferences=false \
-             -p:UseSharedCompilation=$shared -nodeReuse:false -v q -nologo -clp:PerformanceSummary; } 2>&1 )
+             -p:UseSharedCompilation=$shared -nodeReuse:false -m:1 -v q -nologo -clp:PerformanceSummary; } 2>&1 )
     elapsed=$(echo "$(date +%s.%N) - $start" | bc)
     cpu=$(echo "$out" | awk '/^CPU / {print $2 + $3}' | tail -1)
     if [ $variant = with ]; then with+=("$elapsed"); cscwith+=("$cpu"); else without+=("$elapsed"); cscwithout+=("$cpu"); fi

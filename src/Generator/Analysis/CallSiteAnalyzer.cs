@@ -24,7 +24,9 @@ internal static class CallSiteAnalyzer
     public static CallSite? Analyze(GeneratorSyntaxContext context, CancellationToken cancellationToken)
     {
         var invocation = (InvocationExpressionSyntax)context.Node;
-        var model = context.SemanticModel;
+        // Every semantic query about this file goes through one model, so its method bodies are bound once.
+        var facts = CompilationFacts.For(context.SemanticModel.Compilation);
+        var model = facts.Model(context.SemanticModel);
         var invoked = model.GetSymbolInfo(invocation, cancellationToken);
         if (invoked.Symbol is not IMethodSymbol method || !IsDelegateOverload(method))
             return invoked.Symbol is null ? Unresolved(invocation, invoked, model, cancellationToken) : null;
@@ -32,7 +34,6 @@ internal static class CallSiteAnalyzer
             return null;
 
         var site = new Site(method.Name, argument.Expression);
-        var facts = CompilationFacts.For(model.Compilation);
         if (CheckSignature(method, site))
             return site.Result(null, null);
 

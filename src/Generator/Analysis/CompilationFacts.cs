@@ -46,6 +46,20 @@ internal sealed class CompilationFacts
     }
 
     /// <summary>
+    /// The model of <paramref name="offered"/>'s file: <paramref name="offered"/> itself unless the file already has
+    /// one. The driver's model has bound the call sites; adopting it spares binding their methods a second time.
+    /// </summary>
+    public SemanticModel Model(SemanticModel offered)
+    {
+        lock (_gate)
+        {
+            if (!_models.TryGetValue(offered.SyntaxTree, out var model))
+                _models[offered.SyntaxTree] = model = offered;
+            return model;
+        }
+    }
+
+    /// <summary>
     /// Whether <paramref name="assembly"/> is part of the .NET shared framework (Microsoft.NETCore.App), which every
     /// node has: the reference comes from its reference pack at build time, or from the runtime directory when a
     /// compilation is made in memory.

@@ -18,6 +18,9 @@ internal sealed class PackageWriter
     private readonly Dictionary<SyntaxNode, TypeMode> _typeDeclarations = [];
     private readonly HashSet<string> _keptNamespaces = new(StringComparer.Ordinal);
 
+    /// <summary>Tests set this: every pruned file cut from text is checked against the syntax rewrite it replaces.</summary>
+    internal static bool CompareWithRewrite { get; set; }
+
     private PackageWriter(ClosureBuilder closure, CancellationToken cancellationToken)
     {
         _closure = closure;
@@ -121,24 +124,69 @@ internal sealed class PackageWriter
         FilterUsings(model, root.Usings, removals);
         VisitMembers(model, root.Members, removals, changes);
 
+        var topLevel = _closure.InjectionHost is null && _closure.InjectionTree == tree && _closure.Injections.Count > 0;
+        // Most files have no directives (and no syntax errors): cut the text, which costs a fraction of rewriting
+        // the tree. Directives need the rewrite, which keeps them balanced and drops the code they disable.
+        var text = root.ContainsDirectives || root.ContainsDiagnostics ? null : Edit(root, removals, changes, topLevel);
+        text ??= Rewrite(root, removals, changes, topLevel);
+        if (CompareWithRewrite && !root.ContainsDirectives && !root.ContainsDiagnostics && Rewrite(root, removals, changes, topLevel) is var rewritten &&
+            !string.Equals(rewritten, text, StringComparison.Ordinal))
+            throw new InvalidOperationException($"The pruned copy of {tree.FilePath} cut from its text differs from the syntax rewrite:\n{text}\n---\n{rewritten}");
+
+        // The node compiles with nullable disabled; the project's setting is part of what the code means.
+        return _closure.Facts.IsNullableEnabled ? "#nullable enable\n" + text : text;
+    }
+
+    private string Rewrite(CompilationUnitSyntax root, List<SyntaxNode> removals, HashSet<SyntaxNode> changes, bool topLevel)
+    {
         var tracked = root.TrackNodes(removals.Concat(changes));
         var originals = changes.ToDictionary(c => (SyntaxNode)tracked.GetCurrentNode(c)!, c => c);
         tracked = tracked.ReplaceNodes(originals.Keys, (original, rewritten) => Change(originals[original], rewritten));
         var current = removals.Select(r => tracked.GetCurrentNode(r)).Where(n => n is not null).Select(n => n!).ToList();
         var unit = tracked.RemoveNodes(current, SyntaxRemoveOptions.KeepDirectives | SyntaxRemoveOptions.KeepEndOfLine)!;
+        if (topLevel)
+            unit = unit.AddMembers(SyntaxFactory.ParseMemberDeclaration(TopLevelClass())!);
 
-        if (_closure.InjectionHost is null && _closure.InjectionTree == tree && _closure.Injections.Count > 0)
+        // Only directives need cleaning.
+        return (root.ContainsDirectives ? TriviaCleaner.Clean(unit) : unit).ToFullString();
+    }
+
+    /// <summary>The same text as <see cref="Rewrite"/> for a file without directives, made by cutting the original text.</summary>
+    private string? Edit(CompilationUnitSyntax root, List<SyntaxNode> removals, HashSet<SyntaxNode> changes, bool topLevel)
+    {
+        var edits = new TextEdits(root.SyntaxTree.GetText(_cancellationToken).ToString());
+        foreach (var removal in removals)
+            edits.Remove(removal);
+        foreach (var original in changes)
         {
-            var members = string.Join("\n", _closure.Injections);
-            unit = unit.AddMembers(SyntaxFactory.ParseMemberDeclaration(
-                $"\ninternal static class {Injection.TopLevelClass}\n{{\n{members}}}\n")!);
+            var member = (MemberDeclarationSyntax)original;
+            if (_closure.Visible.Contains(original))
+                MakeInternal(member, edits);
+            if (member is not TypeDeclarationSyntax type)
+                continue;
+            if (_typeDeclarations.TryGetValue(original, out var mode) && mode == TypeMode.Shell)
+            {
+                if (type.BaseList is not null)
+                    edits.Replace(type.BaseList.FullSpan.Start, type.BaseList.FullSpan.End, string.Empty);
+                if (type.ParameterList is not null)
+                    edits.Replace(type.ParameterList.FullSpan.Start, type.ParameterList.FullSpan.End, string.Empty);
+            }
+
+            if (original == _closure.InjectionHost)
+            {
+                if (type.CloseBraceToken.IsMissing || type.CloseBraceToken.IsKind(SyntaxKind.None))
+                    return null; // 'class C;' has no body to add members to
+                edits.Insert(type.CloseBraceToken.FullSpan.Start, string.Concat(_closure.Injections.Select(i => "\n" + i)), TextEdits.Order.AfterLineBreak);
+            }
         }
 
-        // Most files have no directives: skip the rewrite then.
-        var text = (root.ContainsDirectives ? TriviaCleaner.Clean(unit) : unit).ToFullString();
-        // The node compiles with nullable disabled; the project's setting is part of what the code means.
-        return _closure.Facts.IsNullableEnabled ? "#nullable enable\n" + text : text;
+        if (topLevel)
+            edits.Insert(root.EndOfFileToken.FullSpan.Start, TopLevelClass(), TextEdits.Order.BeforeLineBreak);
+        return edits.Apply();
     }
+
+    private string TopLevelClass() =>
+        $"\ninternal static class {Injection.TopLevelClass}\n{{\n{string.Join("\n", _closure.Injections)}}}\n";
 
     private void VisitMembers(SemanticModel model, SyntaxList<MemberDeclarationSyntax> members, List<SyntaxNode> removals, HashSet<SyntaxNode> changes)
     {
@@ -223,8 +271,7 @@ internal sealed class PackageWriter
     private static MemberDeclarationSyntax MakeInternal(MemberDeclarationSyntax member)
     {
         var modifiers = member.Modifiers;
-        if (modifiers.Any(SyntaxKind.PublicKeyword) ||
-            (modifiers.Any(SyntaxKind.InternalKeyword) && !modifiers.Any(SyntaxKind.PrivateKeyword) && !modifiers.Any(SyntaxKind.ProtectedKeyword)))
+        if (IsReachable(modifiers))
             return member;
         var leading = member.GetLeadingTrivia();
         var kept = modifiers.Where(m => !m.IsKind(SyntaxKind.PrivateKeyword) && !m.IsKind(SyntaxKind.ProtectedKeyword) && !m.IsKind(SyntaxKind.InternalKeyword))
@@ -235,6 +282,33 @@ internal sealed class PackageWriter
             stripped = member.WithoutLeadingTrivia().WithModifiers(SyntaxFactory.TokenList(internalKeyword));
         return stripped.WithLeadingTrivia(leading);
     }
+
+    /// <summary><see cref="MakeInternal(MemberDeclarationSyntax)"/> as a text edit: the same modifiers, spaced the same way.</summary>
+    private static void MakeInternal(MemberDeclarationSyntax member, TextEdits edits)
+    {
+        var modifiers = member.Modifiers;
+        if (IsReachable(modifiers))
+            return;
+        var firstToken = member.GetFirstToken();
+        if (modifiers.Count == 0)
+        {
+            // The keyword goes after the attributes; the member's leading trivia stays in front of everything.
+            var next = member.AttributeLists.Count > 0 ? member.AttributeLists.Last().GetLastToken().GetNextToken() : firstToken;
+            var at = next == firstToken ? next.SpanStart : next.FullSpan.Start;
+            edits.Insert(at, "internal ", TextEdits.Order.AfterLineBreak);
+            return;
+        }
+
+        var first = modifiers[0];
+        var start = first == firstToken ? first.SpanStart : first.FullSpan.Start;
+        var kept = modifiers.Where(m => !m.IsKind(SyntaxKind.PrivateKeyword) && !m.IsKind(SyntaxKind.ProtectedKeyword) && !m.IsKind(SyntaxKind.InternalKeyword))
+            .Select(m => m.Text + " ");
+        edits.Replace(start, modifiers.Last().FullSpan.End, "internal " + string.Concat(kept));
+    }
+
+    private static bool IsReachable(SyntaxTokenList modifiers) =>
+        modifiers.Any(SyntaxKind.PublicKeyword) ||
+        (modifiers.Any(SyntaxKind.InternalKeyword) && !modifiers.Any(SyntaxKind.PrivateKeyword) && !modifiers.Any(SyntaxKind.ProtectedKeyword));
 
     private void FilterUsings(SemanticModel model, SyntaxList<UsingDirectiveSyntax> usings, List<SyntaxNode> removals)
     {

@@ -7,6 +7,12 @@ namespace ParallelSharp.Generator.Tests.Infrastructure;
 /// <summary>Runs the generator over in-memory sources with the framework, JobServer and Newtonsoft.Json as references.</summary>
 internal static class GeneratorHarness
 {
+    static GeneratorHarness()
+    {
+        // Every generator run of the tests also checks the fast text cutting against the syntax rewrite.
+        ParallelSharp.Generator.Analysis.PackageWriter.CompareWithRewrite = true;
+    }
+
     public static readonly CSharpParseOptions ParseOptions = new CSharpParseOptions(LanguageVersion.Latest)
         .WithFeatures([new("InterceptorsNamespaces", "ParallelSharp.Generated")]);
 
