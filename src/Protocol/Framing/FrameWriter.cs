@@ -261,7 +261,7 @@ public sealed class FrameWriter : IAsyncDisposable
                 await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
                 BytesWritten += buffer.WrittenCount;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!rethrow || ex is not OperationCanceledException)
             {
                 // The owner learns of it from Fault and from its next Begin; the read side sees the connection fail.
                 SetFault(ex);
