@@ -259,8 +259,8 @@ public sealed class GeneratorClosureTests
         Assert.Single(Packages.All(result.Generated));
         Assert.Equal(3, result.Generated.Split("InterceptsLocation(1,").Length - 1);
         Assert.Single(Packages.Read(result.Generated));
-        Assert.Contains("Packages.Get(0)", result.Generated, StringComparison.Ordinal);
-        Assert.DoesNotContain("Packages.Get(1)", result.Generated, StringComparison.Ordinal);
+        Assert.Contains("(server, 0, ", result.Generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("(server, 1, ", result.Generated, StringComparison.Ordinal);
     }
 
     [Fact]

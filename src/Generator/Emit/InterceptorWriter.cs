@@ -65,12 +65,39 @@ internal static class InterceptorWriter
             """);
         code.Append("namespace ").Append(Injection.Namespace).Append("\n{\n");
         PackageTableWriter.Write(code, packages);
+        code.Append(Send);
         code.Append("\n    file static class Interceptors\n    {\n");
         for (var i = 0; i < order.Count; i++)
             WriteInterceptor(code, i, order[i].Package, order[i].Shape, groups[order[i]]);
         code.Append("    }\n}\n");
         return code.ToString();
     }
+
+    /// <summary>
+    /// What every interceptor calls: one method per API, so binding an interceptor's body resolves a single candidate
+    /// instead of choosing among the dozens of <c>JobServer.Submit</c> overloads, 200 times for 200 call sites.
+    /// </summary>
+    private const string Send = """
+
+            file static class Send
+            {
+                public static global::ParallelSharp.Job<TResult> Submit<TResult>(global::ParallelSharp.JobServer server, int package, object?[] arguments)
+                    => server.Submit<TResult>(Packages.Get(package), arguments);
+
+                public static global::ParallelSharp.Job<TResult> SubmitWithOptions<TResult>(global::ParallelSharp.JobServer server, int package, object?[] arguments,
+                    global::ParallelSharp.JobOptions? options, global::System.Action<global::ParallelSharp.Job<TResult>>? callback, global::System.Threading.CancellationToken cancellationToken)
+                    => server.Submit<TResult>(Packages.Get(package), arguments, options, callback, cancellationToken);
+
+                public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<TResult>> Map<TArg, TResult>(global::ParallelSharp.JobServer server, int package,
+                    global::System.Collections.Generic.IEnumerable<TArg> inputs, global::ParallelSharp.MapOptions? options, global::System.Threading.CancellationToken cancellationToken)
+                    => server.Map<TArg, TResult>(Packages.Get(package), inputs, options, cancellationToken);
+
+                public static global::System.Collections.Generic.IAsyncEnumerable<(int Index, TResult Result)> MapUnordered<TArg, TResult>(global::ParallelSharp.JobServer server, int package,
+                    global::System.Collections.Generic.IEnumerable<TArg> inputs, global::ParallelSharp.MapOptions? options, global::System.Threading.CancellationToken cancellationToken)
+                    => server.MapUnordered<TArg, TResult>(Packages.Get(package), inputs, options, cancellationToken);
+            }
+
+        """;
 
     private static void WriteInterceptor(StringBuilder code, int index, int package, InterceptorShape shape, List<Interception> sites)
     {
@@ -87,16 +114,16 @@ internal static class InterceptorWriter
         if (shape.Api == "Submit")
         {
             var arguments = (shape.HasReceiver ? new[] { "function.Target" } : []).Concat(shape.JobArguments);
-            code.Append("            => server.Submit<").Append(result).Append(">(Packages.Get(").Append(package)
-                .Append("), new object?[] { ").Append(string.Join(", ", arguments)).Append(" }");
+            code.Append("            => Send.").Append(shape.HasOptions ? "SubmitWithOptions<" : "Submit<").Append(result).Append(">(server, ").Append(package)
+                .Append(", new object?[] { ").Append(string.Join(", ", arguments)).Append(" }");
             if (shape.HasOptions)
                 code.Append(", options, callback, cancellationToken");
             code.Append(");\n\n");
         }
         else
         {
-            code.Append("            => server.").Append(shape.Api).Append('<').Append(string.Join(", ", typeParameters)).Append(">(Packages.Get(").Append(package)
-                .Append("), inputs, options, cancellationToken);\n\n");
+            code.Append("            => Send.").Append(shape.Api).Append('<').Append(string.Join(", ", typeParameters)).Append(">(server, ").Append(package)
+                .Append(", inputs, options, cancellationToken);\n\n");
         }
     }
 }
