@@ -59,7 +59,8 @@ public sealed class GeneratorClosureTests
         Assert.DoesNotContain("using ParallelSharp;", document, StringComparison.Ordinal);
         Assert.Contains("using System.Text;", document, StringComparison.Ordinal);
         Assert.DoesNotContain("class Caller", document, StringComparison.Ordinal);
-        Assert.Contains("\"MyApp.Primes\", \"SumPrimes\"", result.Generated, StringComparison.Ordinal);
+        var package = Assert.Single(Packages.Read(result.Generated));
+        Assert.Equal(("MyApp.Primes", "SumPrimes"), (package.EntryType, package.EntryMethod));
     }
 
     [Fact]
@@ -89,8 +90,7 @@ public sealed class GeneratorClosureTests
 
         Assert.Empty(result.Diagnostics);
         Assert.Empty(result.OutputErrors);
-        Assert.Contains("new(\"Helpers.cs\", D", result.Generated, StringComparison.Ordinal);
-        Assert.Contains("new(\"Job.cs\", D", result.Generated, StringComparison.Ordinal);
+        Assert.Equal(["Helpers.cs", "Job.cs"], Assert.Single(Packages.Read(result.Generated)).Documents.Select(d => d.Path));
         Assert.Contains("public static readonly int[] Table", result.Generated, StringComparison.Ordinal);
         Assert.DoesNotContain("NotUsed", result.Generated, StringComparison.Ordinal);
     }
@@ -157,7 +157,7 @@ public sealed class GeneratorClosureTests
             ("/src/Caller.cs", Caller("server.Submit(Primes.SumPrimes, 10)")));
 
         Assert.Empty(result.Diagnostics);
-        Assert.Contains("new string[] { \"System.Text\" }", result.Generated, StringComparison.Ordinal);
+        Assert.Equal(["System.Text"], Assert.Single(Packages.Read(result.Generated)).Usings);
     }
 
     [Fact]
@@ -226,7 +226,8 @@ public sealed class GeneratorClosureTests
         Assert.Contains("internal static int Square(int x)", document, StringComparison.Ordinal);
         Assert.Contains("internal static int SumSquares(int n)", document, StringComparison.Ordinal);
         Assert.DoesNotContain("new JobServer()", document, StringComparison.Ordinal);
-        Assert.Contains("\"PshTopLevel\", \"SumSquares\"", generated, StringComparison.Ordinal);
+        var package = Assert.Single(Packages.Read(generated));
+        Assert.Equal(("PshTopLevel", "SumSquares"), (package.EntryType, package.EntryMethod));
     }
 
     [Fact]
@@ -257,8 +258,9 @@ public sealed class GeneratorClosureTests
         Assert.Empty(result.OutputErrors);
         Assert.Single(Packages.All(result.Generated));
         Assert.Equal(3, result.Generated.Split("InterceptsLocation(1,").Length - 1);
-        Assert.Contains("Packages.P0", result.Generated, StringComparison.Ordinal);
-        Assert.DoesNotContain("Packages.P1", result.Generated, StringComparison.Ordinal);
+        Assert.Single(Packages.Read(result.Generated));
+        Assert.Contains("(server, 0, ", result.Generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("(server, 1, ", result.Generated, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -270,18 +272,38 @@ public sealed class GeneratorClosureTests
         Assert.Equal(string.Empty, result.Generated);
     }
 
-    /// <summary>Reads the captured documents back out of the generated file.</summary>
+    /// <summary>Reads the captured packages back out of the generated file's tables.</summary>
     private static class Packages
     {
-        public static List<string> All(string generated)
-        {
-            var tree = CSharpSyntaxTree.ParseText(generated);
-            return tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.FieldDeclarationSyntax>()
-                .Where(f => f.Modifiers.Any(SyntaxKind.ConstKeyword))
-                .Select(f => (string)f.Declaration.Variables[0].Initializer!.Value.GetFirstToken().Value!)
-                .ToList();
-        }
+        /// <summary>Every captured document's text (shared texts once).</summary>
+        public static List<string> All(string generated) => Table(generated, "s_texts").Select(e => (string)e.GetFirstToken().Value!).ToList();
 
         public static string Single(string generated) => Assert.Single(All(generated));
+
+        /// <summary>Every package as its row decodes: entry, usings and (path, text) documents.</summary>
+        public static List<Package> Read(string generated)
+        {
+            var texts = All(generated);
+            var names = Table(generated, "s_names").Select(e => (string)e.GetFirstToken().Value!).ToList();
+            var layout = Table(generated, "s_layout").Select(e => int.Parse(e.ToString(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            var packages = new List<Package>();
+            foreach (var start in Table(generated, "s_starts").Select(e => int.Parse(e.ToString(), System.Globalization.CultureInfo.InvariantCulture)))
+            {
+                var at = start + 4;
+                var usings = layout.Skip(at).Take(layout[start + 3]).Select(i => names[i]).ToList();
+                at += usings.Count;
+                var documents = Enumerable.Range(0, layout[at]).Select(d => (names[layout[at + 1 + (2 * d)]], texts[layout[at + 2 + (2 * d)]])).ToList();
+                packages.Add(new Package(names[layout[start]], names[layout[start + 1]], usings, documents));
+            }
+
+            return packages;
+        }
+
+        private static IEnumerable<Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax> Table(string generated, string name) =>
+            CSharpSyntaxTree.ParseText(generated).GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax>()
+                .Where(v => v.Identifier.ValueText == name)
+                .SelectMany(v => ((Microsoft.CodeAnalysis.CSharp.Syntax.InitializerExpressionSyntax)v.Initializer!.Value).Expressions);
     }
+
+    private sealed record Package(string EntryType, string EntryMethod, List<string> Usings, List<(string Path, string Text)> Documents);
 }

@@ -177,7 +177,7 @@ public sealed class GeneratorDiagnosticsTests
         Assert.Empty(result.Diagnostics);
         Assert.Empty(result.OutputErrors);
         Assert.Contains("global::System.Func<T1, global::System.Threading.Tasks.Task<TResult>> function", result.Generated, StringComparison.Ordinal);
-        Assert.Contains("server.Submit<TResult>(Packages.P0", result.Generated, StringComparison.Ordinal);
+        Assert.Contains("Send.Submit<TResult>(server, 0, ", result.Generated, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,7 +20,6 @@ internal static class InterceptorWriter
             return null;
 
         var packages = new List<PackageModel>();
-        var documents = new List<DocumentModel>();
         var groups = new Dictionary<(int Package, InterceptorShape Shape), List<Interception>>();
         var order = new List<(int Package, InterceptorShape Shape)>();
         foreach (var site in intercepted)
@@ -30,11 +29,6 @@ internal static class InterceptorWriter
             {
                 index = packages.Count;
                 packages.Add(site.Package!);
-                foreach (var document in site.Package!.Documents)
-                {
-                    if (!documents.Contains(document))
-                        documents.Add(document);
-                }
             }
 
             var key = (index, site.Interception!.Shape);
@@ -70,7 +64,8 @@ internal static class InterceptorWriter
 
             """);
         code.Append("namespace ").Append(Injection.Namespace).Append("\n{\n");
-        WritePackages(code, packages, documents);
+        PackageTableWriter.Write(code, packages);
+        code.Append(Send);
         code.Append("\n    file static class Interceptors\n    {\n");
         for (var i = 0; i < order.Count; i++)
             WriteInterceptor(code, i, order[i].Package, order[i].Shape, groups[order[i]]);
@@ -78,32 +73,31 @@ internal static class InterceptorWriter
         return code.ToString();
     }
 
-    private static void WritePackages(StringBuilder code, List<PackageModel> packages, List<DocumentModel> documents)
-    {
-        code.Append("    file static class Packages\n    {\n");
-        for (var i = 0; i < documents.Count; i++)
-            code.Append("        private const string D").Append(i).Append(" = ").Append(Names.Literal(documents[i].Text)).Append(";\n\n");
-        for (var i = 0; i < packages.Count; i++)
-        {
-            var package = packages[i];
-            code.Append("        private static global::ParallelSharp.JobSource? s_p").Append(i).Append(";\n\n");
-            code.Append("        /// <summary>").Append(Escape(package.EntryType + "." + package.EntryMethod)).Append("</summary>\n");
-            // Built on first use: hashing the referenced assemblies is done once per function, not per call.
-            code.Append("        public static global::ParallelSharp.JobSource P").Append(i).Append(" => s_p").Append(i)
-                .Append(" ??= global::ParallelSharp.Submission.CapturedJobSource.Create(\n");
-            code.Append("            ").Append(Names.Literal(package.EntryType)).Append(", ").Append(Names.Literal(package.EntryMethod)).Append(",\n");
-            code.Append("            new global::ParallelSharp.SourceDocument[] { ");
-            code.Append(string.Join(", ", package.Documents.Select(d => $"new({Names.Literal(d.Path)}, D{documents.IndexOf(d)})")));
-            code.Append(" },\n            new string[] { ").Append(string.Join(", ", package.Usings.Select(Names.Literal))).Append(" },\n");
-            code.Append("            new global::System.Reflection.Assembly[] { ");
-            code.Append(string.Join(", ", package.Assemblies.Select(a => a.AnchorType is { } anchor
-                ? $"typeof({anchor}).Assembly"
-                : $"global::System.Reflection.Assembly.Load(new global::System.Reflection.AssemblyName({Names.Literal(a.Name)}))")));
-            code.Append(" });\n\n");
-        }
+    /// <summary>
+    /// What every interceptor calls: one method per API, so binding an interceptor's body resolves a single candidate
+    /// instead of choosing among the dozens of <c>JobServer.Submit</c> overloads, 200 times for 200 call sites.
+    /// </summary>
+    private const string Send = """
 
-        code.Append("    }\n");
-    }
+            file static class Send
+            {
+                public static global::ParallelSharp.Job<TResult> Submit<TResult>(global::ParallelSharp.JobServer server, int package, object?[] arguments)
+                    => server.Submit<TResult>(Packages.Get(package), arguments);
+
+                public static global::ParallelSharp.Job<TResult> SubmitWithOptions<TResult>(global::ParallelSharp.JobServer server, int package, object?[] arguments,
+                    global::ParallelSharp.JobOptions? options, global::System.Action<global::ParallelSharp.Job<TResult>>? callback, global::System.Threading.CancellationToken cancellationToken)
+                    => server.Submit<TResult>(Packages.Get(package), arguments, options, callback, cancellationToken);
+
+                public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<TResult>> Map<TArg, TResult>(global::ParallelSharp.JobServer server, int package,
+                    global::System.Collections.Generic.IEnumerable<TArg> inputs, global::ParallelSharp.MapOptions? options, global::System.Threading.CancellationToken cancellationToken)
+                    => server.Map<TArg, TResult>(Packages.Get(package), inputs, options, cancellationToken);
+
+                public static global::System.Collections.Generic.IAsyncEnumerable<(int Index, TResult Result)> MapUnordered<TArg, TResult>(global::ParallelSharp.JobServer server, int package,
+                    global::System.Collections.Generic.IEnumerable<TArg> inputs, global::ParallelSharp.MapOptions? options, global::System.Threading.CancellationToken cancellationToken)
+                    => server.MapUnordered<TArg, TResult>(Packages.Get(package), inputs, options, cancellationToken);
+            }
+
+        """;
 
     private static void WriteInterceptor(StringBuilder code, int index, int package, InterceptorShape shape, List<Interception> sites)
     {
@@ -120,7 +114,7 @@ internal static class InterceptorWriter
         if (shape.Api == "Submit")
         {
             var arguments = (shape.HasReceiver ? new[] { "function.Target" } : []).Concat(shape.JobArguments);
-            code.Append("            => server.Submit<").Append(result).Append(">(Packages.P").Append(package)
+            code.Append("            => Send.").Append(shape.HasOptions ? "SubmitWithOptions<" : "Submit<").Append(result).Append(">(server, ").Append(package)
                 .Append(", new object?[] { ").Append(string.Join(", ", arguments)).Append(" }");
             if (shape.HasOptions)
                 code.Append(", options, callback, cancellationToken");
@@ -128,10 +122,8 @@ internal static class InterceptorWriter
         }
         else
         {
-            code.Append("            => server.").Append(shape.Api).Append('<').Append(string.Join(", ", typeParameters)).Append(">(Packages.P").Append(package)
+            code.Append("            => Send.").Append(shape.Api).Append('<').Append(string.Join(", ", typeParameters)).Append(">(server, ").Append(package)
                 .Append(", inputs, options, cancellationToken);\n\n");
         }
     }
-
-    private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }
