@@ -43,7 +43,11 @@ internal sealed partial class PackageCompiler : IPackageCompiler
         // Jobs are trusted code that runs with the worker's rights anyway; the entry point itself may not use pointers.
         allowUnsafe: true,
         // Only errors fail a job: nullable analysis would add warnings and cost time for nothing.
-        nullableContextOptions: NullableContextOptions.Disable);
+        nullableContextOptions: NullableContextOptions.Disable,
+        // One thread per compile: a job's package is a few methods, too small to gain from a parallel build, and a
+        // parallel build fills the node's few thread-pool threads, so that every session, result and signal handled
+        // meanwhile waits for the pool to grow (a SIGTERM during the start-up warm-up waited 0.4-0.6 s).
+        concurrentBuild: false);
 
     // Embedded portable PDB: remote stack traces name lines of the submitted source, with no file to ship beside the image.
     private static readonly EmitOptions s_emitOptions = new(debugInformationFormat: DebugInformationFormat.Embedded);

@@ -77,7 +77,13 @@ public sealed class NodeHost : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_options.WarmUpCompiler)
-            _warmUp = Task.Run(() => _services.Compiler.WarmUp(_stopping.Token), CancellationToken.None);
+        {
+            // Seconds of CPU on a thread of its own, not a thread-pool thread: on a small machine it would hold the pool's
+            // few threads, and everything else the node does in those seconds (the first connections, a SIGTERM's
+            // "capacity 0" to the job servers) would wait for the pool to grow, hundreds of milliseconds at a time.
+            _warmUp = Task.Factory.StartNew(
+                () => _services.Compiler.WarmUp(_stopping.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
         await _services.Pool.StartAsync(cancellationToken).ConfigureAwait(false);
         if (_options.ListenEndPoint is { } endPoint)
         {
