@@ -5,15 +5,17 @@ namespace ParallelSharp.Bench;
 
 /// <summary>
 /// A logger factory that keeps the node's compile-cache events, to see (not guess) whether a job compiled, was read
-/// from the disk cache, and how long the node's compile took: 2400 compiled, 2402 warmed up, 2403 loaded from disk.
+/// from the disk cache, and how long the node's compile took: 2400 compiled, 2402 warmed up, 2403 loaded from disk,
+/// 2411 warm-up gave way to a job's compile.
 /// </summary>
 internal sealed class EventCapture : ILoggerFactory
 {
     public const int PackageCompiled = 2400;
     public const int CompilerWarmedUp = 2402;
     public const int LoadedFromDisk = 2403;
+    public const int CompilerWarmUpYielded = 2411;
 
-    private static readonly HashSet<int> s_kept = [PackageCompiled, CompilerWarmedUp, LoadedFromDisk];
+    private static readonly HashSet<int> s_kept = [PackageCompiled, CompilerWarmedUp, LoadedFromDisk, CompilerWarmUpYielded];
 
     private readonly Lock _gate = new();
     private readonly List<CapturedEvent> _events = [];
@@ -35,13 +37,13 @@ internal sealed class EventCapture : ILoggerFactory
     public IReadOnlyList<CapturedEvent> For(JobSource source, int id) =>
         [.. Events.Where(e => e.Id == id && e.Text("PackageKey") == source.Package.Key)];
 
-    /// <summary>Waits (polling, bounded) until an event with <paramref name="id"/> was seen.</summary>
-    public async Task<bool> WaitForAsync(int id, TimeSpan timeout)
+    /// <summary>Waits (polling, bounded) until an event with one of the <paramref name="ids"/> was seen.</summary>
+    public async Task<bool> WaitForAsync(TimeSpan timeout, params int[] ids)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < deadline)
         {
-            if (Events.Any(e => e.Id == id))
+            if (Events.Any(e => ids.Contains(e.Id)))
                 return true;
             await Task.Delay(20);
         }

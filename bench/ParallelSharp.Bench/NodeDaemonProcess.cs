@@ -20,6 +20,7 @@ internal sealed class NodeDaemonProcess : IAsyncDisposable
 
     // The daemon's console log line of its event 2402 (CompilerWarmedUp) carries its category and id like this.
     private const string CompilerWarmedUpEvent = "ParallelSharp.NodeDaemon[2402]";
+    private const string CompilerWarmUpYieldedEvent = "ParallelSharp.NodeDaemon[2411]";
     private const int SigKill = 9;
     private const int SigTerm = 15;
 
@@ -214,7 +215,7 @@ internal sealed class NodeDaemonProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits (bounded) for the daemon's log line of its compiler warm-up (event 2402, "Compiler warmed up").</summary>
+    /// <summary>Waits (bounded) for the daemon's log line of its compiler warm-up's end (event 2402, or 2411 if it gave way to a job's compile).</summary>
     public async Task WaitForCompilerWarmUpAsync(TimeSpan timeout)
     {
         try
@@ -290,7 +291,7 @@ internal sealed class NodeDaemonProcess : IAsyncDisposable
         }
 
         _output.Enqueue(line);
-        if (line.Contains(CompilerWarmedUpEvent, StringComparison.Ordinal))
+        if (line.Contains(CompilerWarmedUpEvent, StringComparison.Ordinal) || line.Contains(CompilerWarmUpYieldedEvent, StringComparison.Ordinal))
             _compilerWarm.TrySetResult();
         while (_output.Count > 200)
             _output.TryDequeue(out _);

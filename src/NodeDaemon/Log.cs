@@ -50,6 +50,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 2410, Level = LogLevel.Warning,
         Message = "Compiler warm-up failed; the first job will compile cold")]
     public static partial void CompilerWarmUpFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2411, Level = LogLevel.Information,
+        Message = "Compiler warm-up gave way after {ElapsedMilliseconds:F0} ms to a job's compile, which warms the compiler itself")]
+    public static partial void CompilerWarmUpYielded(ILogger logger, double elapsedMilliseconds);
     // Node lifecycle and connections: 2000–2099.
 
     [LoggerMessage(EventId = 2000, Level = LogLevel.Information,

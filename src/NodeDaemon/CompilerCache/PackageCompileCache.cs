@@ -160,7 +160,7 @@ internal sealed class PackageCompileCache : IDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return Stopwatch.GetElapsedTime(started); // a real compile came first: it warms the compiler itself
+            return Yielded(started); // a real compile came first: it warms the compiler itself
         }
 
         try
@@ -169,12 +169,20 @@ internal sealed class PackageCompileCache : IDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return Stopwatch.GetElapsedTime(started); // yielded to a real compile
+            return Yielded(started);
         }
         finally
         {
             _compileSlots.Release();
         }
+    }
+
+    // Logged so that whoever waits for the warm-up (the bench, an operator) also learns that it ended this way.
+    private TimeSpan Yielded(long started)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        Log.CompilerWarmUpYielded(_logger, elapsed.TotalMilliseconds);
+        return elapsed;
     }
 
     /// <summary>Stops compiles in progress; waiting callers get <see cref="OperationCanceledException"/>.</summary>
