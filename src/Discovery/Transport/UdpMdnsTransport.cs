@@ -183,27 +183,21 @@ internal sealed class UdpMdnsTransport : IMdnsTransport
         return socket;
     }
 
-    private void Leave(MdnsInterface nic)
+    private void Leave(MdnsInterface nic) =>
+        DropMembership(_socket, SocketOptionLevel.IP, new MulticastOption(IMdnsTransport.Group, nic.Index));
+
+    private void LeaveV6(MdnsInterface nic) =>
+        DropMembership(_socketV6, SocketOptionLevel.IPv6, new IPv6MulticastOption(IMdnsTransport.GroupV6, nic.Index));
+
+    private static void DropMembership(Socket? socket, SocketOptionLevel level, object membership)
     {
         try
         {
-            _socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.DropMembership, new MulticastOption(IMdnsTransport.Group, nic.Index));
+            socket?.SetSocketOption(level, SocketOptionName.DropMembership, membership);
         }
         catch (SocketException)
         {
             // The interface is gone: the kernel dropped the membership with it.
-        }
-    }
-
-    private void LeaveV6(MdnsInterface nic)
-    {
-        try
-        {
-            _socketV6?.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.DropMembership, new IPv6MulticastOption(IMdnsTransport.GroupV6, nic.Index));
-        }
-        catch (SocketException)
-        {
-            // as in Leave
         }
     }
 

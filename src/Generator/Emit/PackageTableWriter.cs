@@ -112,23 +112,17 @@ internal sealed class PackageTableWriter
         return row;
     }
 
-    private int Name(string name)
-    {
-        if (!_nameIndex.TryGetValue(name, out var index))
-        {
-            _nameIndex[name] = index = _names.Count;
-            _names.Add(name);
-        }
+    private int Name(string name) => Intern(_names, _nameIndex, name);
 
-        return index;
-    }
+    private int Text(DocumentModel document) => Intern(_texts, _textIndex, document.Text);
 
-    private int Text(DocumentModel document)
+    /// <summary>The index of <paramref name="value"/> in <paramref name="table"/>, added on first use.</summary>
+    private static int Intern(List<string> table, Dictionary<string, int> indexes, string value)
     {
-        if (!_textIndex.TryGetValue(document.Text, out var index))
+        if (!indexes.TryGetValue(value, out var index))
         {
-            _textIndex[document.Text] = index = _texts.Count;
-            _texts.Add(document.Text);
+            indexes[value] = index = table.Count;
+            table.Add(value);
         }
 
         return index;

@@ -126,10 +126,7 @@ public sealed class FrameWriter : IAsyncDisposable
                 return false;
         }
 
-        if (!_flushing.Wait(0))
-            return false;
-        _ = WriteHeldAsync(rethrow: false);
-        return true;
+        return TryStartWrite();
     }
 
     /// <summary>Total bytes written to the stream.</summary>
@@ -207,14 +204,18 @@ public sealed class FrameWriter : IAsyncDisposable
     /// </summary>
     private void WriteNow()
     {
-        if (!_flushing.Wait(0))
-        {
+        if (!TryStartWrite())
             SignalLoop();
-            return;
-        }
+    }
 
+    /// <summary>Starts writing what is pending on this thread, unless another write is under way.</summary>
+    private bool TryStartWrite()
+    {
+        if (!_flushing.Wait(0))
+            return false;
         // Runs synchronously up to the first write that cannot complete at once; faults are recorded, not thrown.
         _ = WriteHeldAsync(rethrow: false);
+        return true;
     }
 
     private void SignalLoop()
