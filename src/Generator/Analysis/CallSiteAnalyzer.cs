@@ -26,7 +26,7 @@ internal static class CallSiteAnalyzer
         var invocation = (InvocationExpressionSyntax)context.Node;
         // Every semantic query about this file goes through one model, so its method bodies are bound once.
         var facts = CompilationFacts.For(context.SemanticModel.Compilation);
-        var model = facts.Model(context.SemanticModel);
+        var model = facts.Model(invocation.SyntaxTree);
         var invoked = model.GetSymbolInfo(invocation, cancellationToken);
         if (invoked.Symbol is not IMethodSymbol method || !IsDelegateOverload(method))
             return invoked.Symbol is null ? Unresolved(invocation, invoked, model, cancellationToken) : null;

@@ -35,28 +35,46 @@ internal sealed class CompilationFacts
 
     public static CompilationFacts For(Compilation compilation) => s_facts.GetValue(compilation, static c => new CompilationFacts(c));
 
+    /// <summary>
+    /// The one semantic model of <paramref name="tree"/>'s file, so its method bodies are bound once for every query.
+    /// </summary>
+    /// <remarks>
+    /// Nullable analysis is off: with it, the first question about a method body in a project that enables nullable
+    /// reference types runs the whole body through the nullable walker (a fifth of the generator's time), and nothing
+    /// the generator writes depends on inferred nullability (interceptors use oblivious types, packages are source text).
+    /// The driver's own model is not used for the same reason.
+    /// </remarks>
     public SemanticModel Model(SyntaxTree tree)
     {
         lock (_gate)
         {
             if (!_models.TryGetValue(tree, out var model))
-                _models[tree] = model = Compilation.GetSemanticModel(tree);
+                _models[tree] = model = CreateModel(tree);
             return model;
         }
     }
 
-    /// <summary>
-    /// The model of <paramref name="offered"/>'s file: <paramref name="offered"/> itself unless the file already has
-    /// one. The driver's model has bound the call sites; adopting it spares binding their methods a second time.
-    /// </summary>
-    public SemanticModel Model(SemanticModel offered)
+    private SemanticModel CreateModel(SyntaxTree tree)
     {
-        lock (_gate)
+        try
         {
-            if (!_models.TryGetValue(offered.SyntaxTree, out var model))
-                _models[offered.SyntaxTree] = model = offered;
-            return model;
+            return CreateModelWithoutNullableAnalysis(tree);
         }
+        catch (MissingMethodException)
+        {
+            // The option is marked experimental (roslyn#70609): should a later compiler drop it, the generator only
+            // gets slower.
+            return Compilation.GetSemanticModel(tree);
+        }
+    }
+
+    // A method of its own, so a compiler without the option fails when this is JIT-compiled, inside CreateModel's try.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private SemanticModel CreateModelWithoutNullableAnalysis(SyntaxTree tree)
+    {
+#pragma warning disable RSEXPERIMENTAL001 // Experimental; in the 4.14 API we build on and in the SDK's compiler. See CreateModel.
+        return Compilation.GetSemanticModel(tree, SemanticModelOptions.DisableNullableAnalysis);
+#pragma warning restore RSEXPERIMENTAL001
     }
 
     /// <summary>
