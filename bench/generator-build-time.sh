@@ -74,7 +74,12 @@ project() {
 </Project>
 XML
 }
-project "<Import Project=\"$repo/src/JobServer/build/ParallelSharp.JobServer.FromSource.props\" />" > "$work/with/With.csproj"
+# "With" gets what the JobServer package gives its users: its build props and the generator as an analyzer (the built
+# DLL, as analyzers/dotnet/cs). Referencing the generator as a project instead (FromSource.props, for this repository's
+# own projects) would also charge the build for evaluating and walking that project, which no package user pays.
+generator="$repo/src/Generator/bin/Release/netstandard2.0/ParallelSharp.Generator.dll"
+project "<Import Project=\"$repo/src/JobServer/build/ParallelSharp.JobServer.props\" />
+  <ItemGroup><Analyzer Include=\"$generator\" /></ItemGroup>" > "$work/with/With.csproj"
 project "" > "$work/without/Without.csproj"
 
 build() {
@@ -89,17 +94,25 @@ echo "call sites intercepted: $(grep -c 'InterceptsLocation(1,' "$work"/with/obj
 # Wall time of the whole build, and its CPU time (dotnet and its child processes, csc included): on a shared machine
 # the wall time is noisy and CPU time much less so. -m:1 keeps the build in the dotnet process, so csc is its child and
 # its CPU time is counted (a worker node is detached: neither it nor its csc would be). The generator's own time comes
-# from the compiler (ReportAnalyzer).
-with=(); without=(); cscwith=(); cscwithout=()
+# from the compiler (ReportAnalyzer). The Csc task's time (-clp:PerformanceSummary at normal verbosity) is the compile,
+# generator included; with a warm server it is the part of the build the generator can change, and far less noisy
+# than the whole build. Each "with" build is paired with the "without" build just before it, and the median of the
+# pairs' differences is reported too: it cancels the slow drifts of a shared machine that the medians keep.
+with=(); without=(); cscwith=(); cscwithout=(); taskwith=(); taskwithout=(); pairs=()
 for i in $(seq 1 "$runs"); do
   for variant in without with; do
     name=$([ $variant = with ] && echo With || echo Without)
     start=$(date +%s.%N)
     out=$( { /usr/bin/time -f "CPU %U %S" dotnet build "$work/$variant/$name.csproj" -c Release --no-incremental -p:BuildProjectReferences=false \
-             -p:UseSharedCompilation=$shared -nodeReuse:false -m:1 -v q -nologo -clp:PerformanceSummary; } 2>&1 )
+             -p:UseSharedCompilation=$shared -nodeReuse:false -m:1 -v:n -nologo -clp:PerformanceSummary; } 2>&1 )
     elapsed=$(echo "$(date +%s.%N) - $start" | bc)
     cpu=$(echo "$out" | awk '/^CPU / {print $2 + $3}' | tail -1)
-    if [ $variant = with ]; then with+=("$elapsed"); cscwith+=("$cpu"); else without+=("$elapsed"); cscwithout+=("$cpu"); fi
+    task=$(echo "$out" | awk '$2 == "ms" && $3 == "Csc" {print $1 / 1000}' | tail -1)
+    if [ $variant = with ]; then
+      with+=("$elapsed"); cscwith+=("$cpu"); taskwith+=("$task"); pairs+=("$(echo "$elapsed - $before" | bc)")
+    else
+      without+=("$elapsed"); cscwithout+=("$cpu"); taskwithout+=("$task"); before=$elapsed
+    fi
   done
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -113,6 +126,9 @@ report() {
 }
 report "build (wall)" "${without[@]}" "${with[@]}"
 report "build (CPU user+sys)" "${cscwithout[@]}" "${cscwith[@]}"
+report "Csc task (compile)" "${taskwithout[@]}" "${taskwith[@]}"
+mw=$(median "${without[@]}"); mp=$(median "${pairs[@]}")
+echo "build (wall) paired difference: median $mp s = $(echo "scale=1; $mp * 100 / $mw" | bc) % of the median build without (${pairs[*]})"
 echo "compiler server: $shared"
 echo "generator's own time, from the compiler (ReportAnalyzer):"
 build "$work/with/With.csproj" -p:ReportAnalyzer=true -v:detailed | grep -E "Total generator execution time|JobCaptureGenerator \(" | sed 's/^ *//' | head -3

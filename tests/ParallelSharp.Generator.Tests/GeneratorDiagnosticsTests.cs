@@ -176,8 +176,8 @@ public sealed class GeneratorDiagnosticsTests
         var result = GeneratorHarness.Run(("/src/Program.cs", source));
         Assert.Empty(result.Diagnostics);
         Assert.Empty(result.OutputErrors);
-        Assert.Contains("global::System.Func<T1, global::System.Threading.Tasks.Task<TResult>> function", result.Generated, StringComparison.Ordinal);
-        Assert.Contains("Send.Submit<TResult>(server, 0, ", result.Generated, StringComparison.Ordinal);
+        Assert.Contains("global::System.Func<int, global::System.Threading.Tasks.Task<int>> function", result.Generated, StringComparison.Ordinal);
+        Assert.Contains("Send.Submit<int>(server, 0, ", result.Generated, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -206,7 +206,7 @@ public sealed class GeneratorDiagnosticsTests
         Assert.Empty(result.Diagnostics);
         Assert.Empty(result.OutputErrors);
         Assert.Equal(4, CountOf(result.Generated, "[global::System.Runtime.CompilerServices.InterceptsLocation("));
-        Assert.Contains("global::System.Threading.Tasks.ValueTask<TResult>> function", result.Generated, StringComparison.Ordinal);
+        Assert.Contains("global::System.Func<string, global::System.Threading.Tasks.ValueTask<int>> function", result.Generated, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -79,7 +79,7 @@ internal static class CallSiteAnalyzer
         var location = model.GetInterceptableLocation(invocation, cancellationToken);
         if (location is null)
             return site.Result(null, closure.Package);
-        var interception = new Interception(location.Version, location.Data, location.GetDisplayLocation(), Shape(method, hasReceiver));
+        var interception = new Interception(location.Version, location.Data, location.GetDisplayLocation(), Shape(method, hasReceiver, facts.Compilation));
         return site.Result(interception, closure.Package);
     }
 
@@ -338,19 +338,53 @@ internal static class CallSiteAnalyzer
         return new Closure(PackageWriter.Write(builder, entryType, entryMethod, wrapper, cancellationToken), []);
     }
 
-    private static InterceptorShape Shape(IMethodSymbol method, bool hasReceiver)
+    /// <summary>
+    /// The interceptor's signature: the intercepted overload with the call's type arguments written out when the
+    /// generated file can name every one of them, else with the overload's own type parameters. A non-generic method
+    /// costs the compiler a quarter less to bind and check than a generic one, and the generated file holds one per
+    /// call site. Types are written without nullable annotations: the interceptors sit in a <c>#nullable disable</c>
+    /// region, where an oblivious type matches the call's type with either annotation.
+    /// </summary>
+    private static InterceptorShape Shape(IMethodSymbol method, bool hasReceiver, Compilation compilation)
     {
         var definition = method.OriginalDefinition;
-        var typeParameters = "<" + string.Join(", ", definition.TypeParameters.Select(t => t.Name)) + ">";
-        var parameters = string.Join(", ", definition.Parameters.Select(p => $"{p.Type.ToDisplayString(Names.Qualified)} {Names.Identifier(p.Name)}"));
+        var concrete = method.TypeArguments.All(t => IsNameable(t, compilation));
+        var signature = concrete ? method : definition;
+        var typeArguments = concrete
+            ? method.TypeArguments.Select(t => t.ToDisplayString(Names.Oblivious))
+            : definition.TypeParameters.Select(t => t.Name);
+        var typeParameters = concrete ? "" : "<" + string.Join(", ", definition.TypeParameters.Select(t => t.Name)) + ">";
+        var parameters = string.Join(", ", signature.Parameters.Select(p => $"{p.Type.ToDisplayString(Names.Oblivious)} {Names.Identifier(p.Name)}"));
         var jobArguments = definition.Name == Submit
             ? definition.Parameters.Skip(1).TakeWhile(p => p.Type is ITypeParameterSymbol).Select(p => p.Name)
             : [];
         var hasOptions = definition.Parameters.Any(p => p.Name == "options");
         return new InterceptorShape(
-            definition.Name, typeParameters, definition.ReturnType.ToDisplayString(Names.Qualified), parameters,
+            definition.Name, typeParameters, EquatableArray.From(typeArguments), signature.ReturnType.ToDisplayString(Names.Oblivious), parameters,
             EquatableArray.From(jobArguments), hasOptions, hasReceiver);
     }
+
+    /// <summary>
+    /// Whether code in the generated file can write <paramref name="type"/> as <c>global::…</c>: not anonymous,
+    /// file-local or a type parameter, accessible from anywhere in the assembly (so not a private nested type), and not
+    /// from a reference that has only an extern alias.
+    /// </summary>
+    private static bool IsNameable(ITypeSymbol type, Compilation compilation) => type switch
+    {
+        IArrayTypeSymbol array => IsNameable(array.ElementType, compilation),
+        IDynamicTypeSymbol => true,
+        INamedTypeSymbol named =>
+            named.TypeKind != TypeKind.Error && !named.IsAnonymousType && !named.IsFileLocal &&
+            compilation.IsSymbolAccessibleWithin(named, compilation.Assembly) &&
+            IsInGlobalAlias(named.ContainingAssembly, compilation) &&
+            (named.ContainingType is null || IsNameable(named.ContainingType, compilation)) &&
+            named.TypeArguments.All(t => IsNameable(t, compilation)),
+        _ => false,
+    };
+
+    private static bool IsInGlobalAlias(IAssemblySymbol? assembly, Compilation compilation) =>
+        assembly is null || SymbolEqualityComparer.Default.Equals(assembly, compilation.Assembly) ||
+        compilation.GetMetadataReference(assembly) is not { Properties.Aliases: { IsEmpty: false } aliases } || aliases.Contains("global");
 
     /// <summary>Collects the diagnostics of one call site, located at its function argument.</summary>
     private sealed class Site(string api, ExpressionSyntax function)

@@ -10,6 +10,12 @@ internal static class Names
     public static readonly SymbolDisplayFormat Qualified = SymbolDisplayFormat.FullyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
+    /// <summary>
+    /// Fully qualified, without nullable annotations on reference types (<c>global::MyApp.Point</c>): for code in a
+    /// <c>#nullable disable</c> region, where such a type is oblivious.
+    /// </summary>
+    public static readonly SymbolDisplayFormat Oblivious = SymbolDisplayFormat.FullyQualifiedFormat;
+
     /// <summary>For messages: <c>Primes.SumPrimes(int)</c>.</summary>
     public static readonly SymbolDisplayFormat Short = SymbolDisplayFormat.CSharpShortErrorMessageFormat;
 

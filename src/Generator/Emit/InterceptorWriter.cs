@@ -66,10 +66,11 @@ internal static class InterceptorWriter
         code.Append("namespace ").Append(Injection.Namespace).Append("\n{\n");
         PackageTableWriter.Write(code, packages);
         code.Append(Send);
-        code.Append("\n    file static class Interceptors\n    {\n");
+        // Oblivious types: an interceptor's parameter then matches the call's whatever its nullable annotation.
+        code.Append("\n#nullable disable\n    file static class Interceptors\n    {\n");
         for (var i = 0; i < order.Count; i++)
             WriteInterceptor(code, i, order[i].Package, order[i].Shape, groups[order[i]]);
-        code.Append("    }\n}\n");
+        code.Append("    }\n#nullable restore\n}\n");
         return code.ToString();
     }
 
@@ -107,22 +108,21 @@ internal static class InterceptorWriter
                 .Append(Names.Literal(site.Data)).Append(")] // ").Append(site.Display).Append('\n');
         }
 
-        var typeParameters = shape.TypeParameters.Trim('<', '>').Split(',').Select(t => t.Trim()).ToArray();
-        var result = typeParameters[typeParameters.Length - 1];
+        var result = shape.TypeArguments[shape.TypeArguments.Count - 1];
         code.Append("        public static ").Append(shape.ReturnType).Append(' ').Append(shape.Api).Append(index).Append(shape.TypeParameters)
             .Append("(this global::ParallelSharp.JobServer server, ").Append(shape.Parameters).Append(")\n");
         if (shape.Api == "Submit")
         {
             var arguments = (shape.HasReceiver ? new[] { "function.Target" } : []).Concat(shape.JobArguments);
             code.Append("            => Send.").Append(shape.HasOptions ? "SubmitWithOptions<" : "Submit<").Append(result).Append(">(server, ").Append(package)
-                .Append(", new object?[] { ").Append(string.Join(", ", arguments)).Append(" }");
+                .Append(", new object[] { ").Append(string.Join(", ", arguments)).Append(" }");
             if (shape.HasOptions)
                 code.Append(", options, callback, cancellationToken");
             code.Append(");\n\n");
         }
         else
         {
-            code.Append("            => Send.").Append(shape.Api).Append('<').Append(string.Join(", ", typeParameters)).Append(">(server, ").Append(package)
+            code.Append("            => Send.").Append(shape.Api).Append('<').Append(string.Join(", ", shape.TypeArguments)).Append(">(server, ").Append(package)
                 .Append(", inputs, options, cancellationToken);\n\n");
         }
     }

@@ -19,14 +19,18 @@ internal sealed record Interception(int Version, string Data, string Display, In
 
 /// <summary>The signature of an intercepted overload and how its arguments reach the job.</summary>
 /// <param name="Api">Submit, Map or MapUnordered.</param>
-/// <param name="TypeParameters">The overload's type parameters, for example <c>&lt;T1, TResult&gt;</c>.</param>
-/// <param name="ReturnType">The fully qualified return type.</param>
-/// <param name="Parameters">The parameter list after <c>this JobServer server</c>, fully qualified.</param>
+/// <param name="TypeParameters">
+/// The interceptor's type parameters, for example <c>&lt;T1, TResult&gt;</c>; empty when the call's type arguments are
+/// written out.
+/// </param>
+/// <param name="TypeArguments">The overload's type arguments as the interceptor names them; the job's result is the last.</param>
+/// <param name="ReturnType">The fully qualified return type, without nullable annotations.</param>
+/// <param name="Parameters">The parameter list after <c>this JobServer server</c>, fully qualified, without nullable annotations.</param>
 /// <param name="JobArguments">The parameters that are the job's arguments, in order (<c>arg1</c>, <c>arg2</c>).</param>
 /// <param name="HasOptions">Whether the overload takes options, a callback and a cancellation token.</param>
 /// <param name="HasReceiver">Whether the delegate's target object travels as the job's first argument.</param>
 internal sealed record InterceptorShape(
-    string Api, string TypeParameters, string ReturnType, string Parameters, EquatableArray<string> JobArguments, bool HasOptions, bool HasReceiver);
+    string Api, string TypeParameters, EquatableArray<string> TypeArguments, string ReturnType, string Parameters, EquatableArray<string> JobArguments, bool HasOptions, bool HasReceiver);
 
 /// <summary>A captured job package as the generated code builds it at run time.</summary>
 /// <param name="EntryType">The metadata name of the entry type.</param>

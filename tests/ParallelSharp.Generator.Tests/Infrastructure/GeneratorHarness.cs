@@ -53,5 +53,12 @@ internal static class GeneratorHarness
     {
         /// <summary>Errors of the compilation with the generated code (none means the interceptors are valid).</summary>
         public IReadOnlyList<Diagnostic> OutputErrors => Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+
+        /// <summary>
+        /// Warnings located in the generated code: a user whose build treats warnings as errors must not get any.
+        /// </summary>
+        public IReadOnlyList<Diagnostic> GeneratedWarnings => Output.GetDiagnostics()
+            .Where(d => d.Severity == DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && !Input.SyntaxTrees.Contains(tree))
+            .ToList();
     }
 }

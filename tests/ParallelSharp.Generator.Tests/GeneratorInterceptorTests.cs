@@ -1,0 +1,122 @@
+using ParallelSharp.Generator.Tests.Infrastructure;
+
+namespace ParallelSharp.Generator.Tests;
+
+/// <summary>
+/// The interceptors' signatures: the call's type arguments written out where the generated file can name them (a
+/// non-generic method is cheaper to compile), the overload's type parameters where it cannot; valid and free of
+/// warnings either way.
+/// </summary>
+public sealed class GeneratorInterceptorTests
+{
+    [Fact]
+    public void NameableTypeArguments_AreWrittenOut_WithoutNullableAnnotations()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using ParallelSharp;
+            namespace MyApp;
+
+            public record Point(int X, int Y);
+
+            internal static class Geometry
+            {
+                public static Point Shift(Point p) => p with { X = p.X + 1 };
+            }
+
+            public static class Program
+            {
+                public static object[] Run(JobServer server) =>
+                [
+                    server.Submit(static (string? s) => s is null ? 0 : s.Length, (string?)null),
+                    server.Submit(Geometry.Shift, new Point(1, 2)),
+                    server.Map(static ((int A, string B) t) => t.A, new[] { (A: 1, B: "x") }),
+                    server.Submit(static (int? x, List<Point> points) => (x ?? 0) + points.Count, (int?)3, new List<Point>()),
+                    server.MapUnordered(static (int[] xs) => xs.Length, new[] { new[] { 1 } }),
+                ];
+            }
+            """;
+        var result = GenerateValid(source);
+        var interceptors = Interceptors(result.Generated);
+        Assert.DoesNotContain("<T1", interceptors, StringComparison.Ordinal);
+        Assert.DoesNotContain("<TArg", interceptors, StringComparison.Ordinal);
+        Assert.Contains("Submit0(this global::ParallelSharp.JobServer server, global::System.Func<string, int> function, string arg1)", result.Generated, StringComparison.Ordinal);
+        Assert.Contains("Submit1(this global::ParallelSharp.JobServer server, global::System.Func<global::MyApp.Point, global::MyApp.Point> function, global::MyApp.Point arg1)", result.Generated, StringComparison.Ordinal);
+        Assert.Contains("global::System.Func<(int A, string B), int> function, global::System.Collections.Generic.IEnumerable<(int A, string B)> inputs", result.Generated, StringComparison.Ordinal);
+        Assert.Contains("global::System.Func<int?, global::System.Collections.Generic.List<global::MyApp.Point>, int> function, int? arg1", result.Generated, StringComparison.Ordinal);
+        Assert.Contains("Send.MapUnordered<int[], int>(server, 4, ", result.Generated, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TypeArgumentsTheGeneratedFileCannotName_KeepTheGenericInterceptor()
+    {
+        const string source = """
+            using ParallelSharp;
+            namespace MyApp;
+
+            file record Hidden(int V);
+
+            file static class Files
+            {
+                public static int Open(Hidden h) => h.V;
+            }
+
+            public static class Outer
+            {
+                private sealed record Secret(int V);
+
+                private static int Read(Secret s) => s.V;
+
+                public static object[] Run(JobServer server) =>
+                [
+                    server.Submit(Read, new Secret(1)),
+                    server.Submit(Files.Open, new Hidden(2)),
+                    server.Submit(static (int x) => x + 1, 3),
+                ];
+            }
+            """;
+        var result = GenerateValid(source);
+        Assert.Contains("Submit0<T1, TResult>(this global::ParallelSharp.JobServer server, global::System.Func<T1, TResult> function, T1 arg1)", result.Generated, StringComparison.Ordinal);
+        Assert.Contains("Submit1<T1, TResult>(this global::ParallelSharp.JobServer server, global::System.Func<T1, TResult> function, T1 arg1)", result.Generated, StringComparison.Ordinal);
+        Assert.Contains("Submit2(this global::ParallelSharp.JobServer server, global::System.Func<int, int> function, int arg1)", result.Generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("Secret", Interceptors(result.Generated), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InstanceMethodWithReceiver_AndOptions_WrittenOut()
+    {
+        const string source = """
+            using ParallelSharp;
+            namespace MyApp;
+
+            public sealed class Series
+            {
+                public double Scale { get; set; } = 2;
+
+                public double Times(double x) => x * Scale;
+            }
+
+            public static class Program
+            {
+                public static Job<double> Run(JobServer server, Series series) =>
+                    server.Submit(series.Times, 1.5, new JobOptions(), callback: null, cancellationToken: default);
+            }
+            """;
+        var result = GenerateValid(source);
+        Assert.Contains("global::System.Func<double, double> function, double arg1, global::ParallelSharp.JobOptions options, global::System.Action<global::ParallelSharp.Job<double>> callback", result.Generated, StringComparison.Ordinal);
+        Assert.Contains("Send.SubmitWithOptions<double>(server, 0, new object[] { function.Target, arg1 }, options, callback, cancellationToken)", result.Generated, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the generator; the call sites must ship, and the generated code compile without errors or warnings.</summary>
+    private static GeneratorHarness.Result GenerateValid(string source)
+    {
+        var result = GeneratorHarness.Run(("/src/Program.cs", source));
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(result.OutputErrors);
+        Assert.Empty(result.GeneratedWarnings);
+        return result;
+    }
+
+    private static string Interceptors(string generated) =>
+        generated[generated.IndexOf("file static class Interceptors", StringComparison.Ordinal)..];
+}
