@@ -14,6 +14,7 @@ internal sealed class WorkerProcess
     private readonly FrameReader _reader;
     private readonly IWorkerEvents _events;
     private Task _readLoop = Task.CompletedTask;
+    private volatile bool _abandoned;
 
     private WorkerProcess(int number, Process process, IWorkerEvents events)
     {
@@ -58,30 +59,32 @@ internal sealed class WorkerProcess
     {
         var process = Process.Start(launcher.CreateStartInfo())
             ?? throw new InvalidOperationException("The worker process could not be started.");
+        var processId = process.Id;
         var worker = new WorkerProcess(number, process, events);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // A thread of its own that blocks in the pipe's read, from the ready signal on. Never an asynchronous read, not
+        // even for the ready signal: on Unix that registers the pipe with the socket engine and makes it non-blocking for
+        // good, after which every read waits for the engine's thread to wake this one (two wake-ups per result instead
+        // of one). The thread pool is no better: it would hand every read to a new thread.
+        worker._readLoop = Task.Factory.StartNew(
+            () => worker.ReadLoopAsync(ready), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(readyTimeout);
-            var first = await worker._reader.ReadOneAsync(deadline.Token).ConfigureAwait(false);
-            if (first is not { Type: FrameType.WorkerReady })
-                throw new InvalidOperationException(
-                    $"Worker process {process.Id} exited or sent {first?.Type.ToString() ?? "nothing"} instead of its ready signal.");
+            await ready.Task.WaitAsync(readyTimeout, cancellationToken).ConfigureAwait(false);
+            return worker;
         }
-        catch (Exception ex) when (ex is OperationCanceledException or ProtocolException or IOException or InvalidOperationException)
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or ProtocolException or IOException or InvalidOperationException)
         {
+            // Given up: the read loop reports nothing for it, whatever it still reads.
+            worker._abandoned = true;
             worker.Kill(null);
-            await worker.Writer.DisposeAsync().ConfigureAwait(false);
-            process.Dispose();
+            await worker._readLoop.ConfigureAwait(false);
             if (ex is InvalidOperationException)
                 throw;
-            throw new InvalidOperationException($"Worker process {process.Id} did not become ready within {readyTimeout.TotalSeconds:0.#} s: {ex.Message}", ex);
+            var reason = ex is TimeoutException ? "the time ran out" : ex.Message;
+            throw new InvalidOperationException($"Worker process {processId} did not become ready within {readyTimeout.TotalSeconds:0.#} s: {reason}", ex);
         }
-
-        // A thread of its own that blocks in the pipe's read: an anonymous pipe has no asynchronous reads on Unix, and
-        // the thread pool would otherwise hand every read to a new thread (a wake-up per job).
-        worker._readLoop = Task.Factory.StartNew(worker.ReadLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
-        return worker;
     }
 
     /// <summary>Kills the process; its running job ends with <paramref name="status"/> (crash if null).</summary>
@@ -128,13 +131,26 @@ internal sealed class WorkerProcess
         await _readLoop.ConfigureAwait(false);
     }
 
-    private async Task ReadLoopAsync()
+    private async Task ReadLoopAsync(TaskCompletionSource ready)
     {
         Exception? error = null;
-        FrameHandler handler = (type, body) => _events.OnWorkerFrame(this, type, body);
+        FrameHandler handler = (type, body) =>
+        {
+            if (_abandoned)
+                return;
+            if (ready.Task.IsCompleted)
+            {
+                _events.OnWorkerFrame(this, type, body);
+                return;
+            }
+
+            if (type != FrameType.WorkerReady)
+                throw new InvalidOperationException($"Worker process {ProcessId} sent {type} instead of its ready signal.");
+            ready.TrySetResult();
+        };
         try
         {
-            // Frames that came with the ready signal are delivered first.
+            // The frames that come with the ready signal are delivered right after it.
             do
             {
                 _reader.DeliverBuffered(handler);
@@ -147,9 +163,19 @@ internal sealed class WorkerProcess
         }
         catch (Exception ex)
         {
-            // A supervisor bug must not leave the worker half-alive: kill it and report.
+            // A supervisor bug (or a worker that is not ours) must not leave the worker half-alive: kill it and report.
             error = ex;
             Kill(null);
+        }
+
+        if (!ready.Task.IsCompleted || _abandoned)
+        {
+            // Never became ready (or StartAsync gave up on it): nobody else knows this worker, so report nothing.
+            ready.TrySetException(error ?? new InvalidOperationException($"Worker process {ProcessId} exited before its ready signal."));
+            Kill(null);
+            await Writer.DisposeAsync().ConfigureAwait(false);
+            _process.Dispose();
+            return;
         }
 
         int? exitCode = null;
