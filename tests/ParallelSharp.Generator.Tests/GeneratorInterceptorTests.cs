@@ -107,6 +107,37 @@ public sealed class GeneratorInterceptorTests
         Assert.Contains("Send.SubmitWithOptions<double>(server, 0, new object[] { function.Target, arg1 }, options, callback, cancellationToken)", result.Generated, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TypeFromAReferenceWithOnlyAnExternAlias_KeepsTheGenericInterceptor()
+    {
+        const string source = """
+            extern alias nj;
+            using ParallelSharp;
+            namespace MyApp;
+
+            public static class Program
+            {
+                public static int Count(nj::Newtonsoft.Json.Linq.JArray items) => items.Count;
+
+                public static object[] Run(JobServer server) =>
+                [
+                    server.Submit(Count, new nj::Newtonsoft.Json.Linq.JArray()),
+                    server.Submit(static (int x) => x + 1, 3),
+                ];
+            }
+            """;
+        var compilation = GeneratorHarness.Compile(("/src/Program.cs", source));
+        var newtonsoft = compilation.References.Single(r => r.Display?.EndsWith("Newtonsoft.Json.dll", StringComparison.Ordinal) == true);
+        compilation = compilation.ReplaceReference(newtonsoft, newtonsoft.WithAliases(["nj"]));
+        var result = GeneratorHarness.Run(compilation);
+        Assert.Empty(result.OutputErrors);
+        Assert.Empty(result.GeneratedWarnings);
+        var interceptors = Interceptors(result.Generated);
+        Assert.DoesNotContain("Newtonsoft", interceptors, StringComparison.Ordinal);
+        Assert.Contains("Submit0<T1, TResult>(this global::ParallelSharp.JobServer server, global::System.Func<T1, TResult> function, T1 arg1)", interceptors, StringComparison.Ordinal);
+        Assert.Contains("Submit1(this global::ParallelSharp.JobServer server, global::System.Func<int, int> function, int arg1)", interceptors, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs the generator; the call sites must ship, and the generated code compile without errors or warnings.</summary>
     private static GeneratorHarness.Result GenerateValid(string source)
     {

@@ -79,7 +79,7 @@ internal static class CallSiteAnalyzer
         var location = model.GetInterceptableLocation(invocation, cancellationToken);
         if (location is null)
             return site.Result(null, closure.Package);
-        var interception = new Interception(location.Version, location.Data, location.GetDisplayLocation(), Shape(method, hasReceiver, facts.Compilation));
+        var interception = new Interception(location.Version, location.Data, location.GetDisplayLocation(), Shape(method, hasReceiver, facts));
         return site.Result(interception, closure.Package);
     }
 
@@ -345,10 +345,10 @@ internal static class CallSiteAnalyzer
     /// call site. Types are written without nullable annotations: the interceptors sit in a <c>#nullable disable</c>
     /// region, where an oblivious type matches the call's type with either annotation.
     /// </summary>
-    private static InterceptorShape Shape(IMethodSymbol method, bool hasReceiver, Compilation compilation)
+    private static InterceptorShape Shape(IMethodSymbol method, bool hasReceiver, CompilationFacts facts)
     {
         var definition = method.OriginalDefinition;
-        var concrete = method.TypeArguments.All(t => IsNameable(t, compilation));
+        var concrete = method.TypeArguments.All(facts.CanName);
         var signature = concrete ? method : definition;
         var typeArguments = concrete
             ? method.TypeArguments.Select(t => t.ToDisplayString(Names.Oblivious))
@@ -363,28 +363,6 @@ internal static class CallSiteAnalyzer
             definition.Name, typeParameters, EquatableArray.From(typeArguments), signature.ReturnType.ToDisplayString(Names.Oblivious), parameters,
             EquatableArray.From(jobArguments), hasOptions, hasReceiver);
     }
-
-    /// <summary>
-    /// Whether code in the generated file can write <paramref name="type"/> as <c>global::…</c>: not anonymous,
-    /// file-local or a type parameter, accessible from anywhere in the assembly (so not a private nested type), and not
-    /// from a reference that has only an extern alias.
-    /// </summary>
-    private static bool IsNameable(ITypeSymbol type, Compilation compilation) => type switch
-    {
-        IArrayTypeSymbol array => IsNameable(array.ElementType, compilation),
-        IDynamicTypeSymbol => true,
-        INamedTypeSymbol named =>
-            named.TypeKind != TypeKind.Error && !named.IsAnonymousType && !named.IsFileLocal &&
-            compilation.IsSymbolAccessibleWithin(named, compilation.Assembly) &&
-            IsInGlobalAlias(named.ContainingAssembly, compilation) &&
-            (named.ContainingType is null || IsNameable(named.ContainingType, compilation)) &&
-            named.TypeArguments.All(t => IsNameable(t, compilation)),
-        _ => false,
-    };
-
-    private static bool IsInGlobalAlias(IAssemblySymbol? assembly, Compilation compilation) =>
-        assembly is null || SymbolEqualityComparer.Default.Equals(assembly, compilation.Assembly) ||
-        compilation.GetMetadataReference(assembly) is not { Properties.Aliases: { IsEmpty: false } aliases } || aliases.Contains("global");
 
     /// <summary>Collects the diagnostics of one call site, located at its function argument.</summary>
     private sealed class Site(string api, ExpressionSyntax function)

@@ -380,22 +380,11 @@ internal sealed partial class ClosureBuilder
     {
         if (assembly is null || SymbolEqualityComparer.Default.Equals(assembly, _facts.Compilation.Assembly) || _facts.IsFramework(assembly))
             return;
-        var candidate = anchor is not null && IsNameable(anchor) ? anchor.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) : null;
+        var candidate = anchor is not null && _facts.CanName(anchor) ? anchor.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) : null;
         if (!_assemblies.TryGetValue(assembly, out var known))
             _assemblies[assembly] = candidate;
         else if (candidate is not null && (known is null || string.CompareOrdinal(candidate, known) < 0))
             _assemblies[assembly] = candidate; // the smallest name: the same anchor whatever order the code is scanned in
-    }
-
-    private static bool IsNameable(INamedTypeSymbol type)
-    {
-        for (var current = type; current is not null; current = current.ContainingType)
-        {
-            if (current.DeclaredAccessibility != Accessibility.Public || current.Arity > 0 || current.IsFileLocal)
-                return false;
-        }
-
-        return true;
     }
 
     private void Enqueue(ScanItem item)

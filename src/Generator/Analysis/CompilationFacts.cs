@@ -16,6 +16,7 @@ internal sealed class CompilationFacts
 
     private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
     private readonly Dictionary<IAssemblySymbol, bool> _framework = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<IAssemblySymbol, bool> _globalAlias = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, Closure> _closures = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<SyntaxNode, List<SymbolUse>> _uses = new();
     private readonly Dictionary<string, string> _documents = new(StringComparer.Ordinal);
@@ -92,6 +93,41 @@ internal sealed class CompilationFacts
             var result = path is not null && IsFrameworkPath(path);
             _framework[assembly] = result;
             return result;
+        }
+    }
+
+    /// <summary>
+    /// Whether code the generator adds to this compilation can write <paramref name="type"/> as <c>global::…</c>: not
+    /// anonymous, file-local, a type parameter or an error; accessible from anywhere in the assembly (so not a private
+    /// nested type); its type arguments and containing types likewise; and not from a reference that has only an
+    /// extern alias (its types are not under <c>global::</c>).
+    /// </summary>
+    public bool CanName(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol array => CanName(array.ElementType),
+        IDynamicTypeSymbol => true,
+        INamedTypeSymbol named =>
+            named.TypeKind != TypeKind.Error && !named.IsAnonymousType && !named.IsFileLocal &&
+            Compilation.IsSymbolAccessibleWithin(named, Compilation.Assembly) &&
+            IsUnderGlobalAlias(named.ContainingAssembly) &&
+            (named.ContainingType is null || CanName(named.ContainingType)) &&
+            named.TypeArguments.All(CanName),
+        _ => false,
+    };
+
+    private bool IsUnderGlobalAlias(IAssemblySymbol? assembly)
+    {
+        if (assembly is null || SymbolEqualityComparer.Default.Equals(assembly, Compilation.Assembly))
+            return true;
+        lock (_gate)
+        {
+            if (!_globalAlias.TryGetValue(assembly, out var known))
+            {
+                _globalAlias[assembly] = known = Compilation.GetMetadataReference(assembly) is not { Properties.Aliases: { IsEmpty: false } aliases } ||
+                                                 aliases.Contains("global");
+            }
+
+            return known;
         }
     }
 

@@ -40,9 +40,11 @@ internal static class GeneratorHarness
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator; returns the output compilation, the generator's diagnostics and the generated text.</summary>
-    public static Result Run(params (string Path, string Text)[] sources)
+    public static Result Run(params (string Path, string Text)[] sources) => Run(Compile(sources));
+
+    /// <summary>Runs the generator over a compilation made by the test (other references, aliases).</summary>
+    public static Result Run(CSharpCompilation compilation)
     {
-        var compilation = Compile(sources);
         var driver = Driver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         var run = driver.GetRunResult();
         var generated = run.GeneratedTrees.Select(t => t.ToString()).FirstOrDefault() ?? string.Empty;
