@@ -380,6 +380,14 @@ internal sealed partial class ClosureBuilder
     {
         if (assembly is null || SymbolEqualityComparer.Default.Equals(assembly, _facts.Compilation.Assembly) || _facts.IsFramework(assembly))
             return;
+        if (_facts.ExternAliasOnly(assembly) is { } alias)
+        {
+            // The node references the shipped assemblies without aliases, so the captured 'extern alias' would not compile there.
+            Report(Diagnostics.Unreachable, assembly.Name,
+                $"which this project references only under the extern alias '{alias}', and a node references it without one; reference it without an alias (or add 'global' to its aliases) to use it in a job");
+            return;
+        }
+
         var candidate = anchor is not null && _facts.CanName(anchor) ? anchor.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) : null;
         if (!_assemblies.TryGetValue(assembly, out var known))
             _assemblies[assembly] = candidate;

@@ -16,7 +16,7 @@ internal sealed class CompilationFacts
 
     private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
     private readonly Dictionary<IAssemblySymbol, bool> _framework = new(SymbolEqualityComparer.Default);
-    private readonly Dictionary<IAssemblySymbol, bool> _globalAlias = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<IAssemblySymbol, string?> _aliasOnly = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, Closure> _closures = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<SyntaxNode, List<SymbolUse>> _uses = new();
     private readonly Dictionary<string, string> _documents = new(StringComparer.Ordinal);
@@ -115,16 +115,24 @@ internal sealed class CompilationFacts
         _ => false,
     };
 
-    private bool IsUnderGlobalAlias(IAssemblySymbol? assembly)
+    private bool IsUnderGlobalAlias(IAssemblySymbol? assembly) => assembly is null || ExternAliasOnly(assembly) is null;
+
+    /// <summary>
+    /// The extern alias under which the project references <paramref name="assembly"/>, when it references it only
+    /// under aliases (so its types are not under <c>global::</c>); null otherwise.
+    /// </summary>
+    public string? ExternAliasOnly(IAssemblySymbol assembly)
     {
-        if (assembly is null || SymbolEqualityComparer.Default.Equals(assembly, Compilation.Assembly))
-            return true;
+        if (SymbolEqualityComparer.Default.Equals(assembly, Compilation.Assembly))
+            return null;
         lock (_gate)
         {
-            if (!_globalAlias.TryGetValue(assembly, out var known))
+            if (!_aliasOnly.TryGetValue(assembly, out var known))
             {
-                _globalAlias[assembly] = known = Compilation.GetMetadataReference(assembly) is not { Properties.Aliases: { IsEmpty: false } aliases } ||
-                                                 aliases.Contains("global");
+                _aliasOnly[assembly] = known =
+                    Compilation.GetMetadataReference(assembly) is { Properties.Aliases: { IsEmpty: false } aliases } && !aliases.Contains("global")
+                        ? aliases[0]
+                        : null;
             }
 
             return known;
