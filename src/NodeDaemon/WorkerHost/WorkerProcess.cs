@@ -79,7 +79,16 @@ internal sealed class WorkerProcess
             // Given up: the read loop reports nothing for it, whatever it still reads.
             worker._abandoned = true;
             worker.Kill(null);
-            await worker._readLoop.ConfigureAwait(false);
+            try
+            {
+                // The read ends when the killed process's pipe closes; bounded in case something else holds it open.
+                await worker._readLoop.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Its thread ends with the pipe; the worker is already disowned.
+            }
+
             if (ex is InvalidOperationException)
                 throw;
             var reason = ex is TimeoutException ? "the time ran out" : ex.Message;
