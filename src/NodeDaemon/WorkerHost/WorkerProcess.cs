@@ -143,28 +143,29 @@ internal sealed class WorkerProcess
     private async Task ReadLoopAsync(TaskCompletionSource ready)
     {
         Exception? error = null;
-        FrameHandler handler = (type, body) =>
+        FrameHandler readyHandler = (type, _) =>
         {
-            if (_abandoned)
-                return;
-            if (ready.Task.IsCompleted)
-            {
-                _events.OnWorkerFrame(this, type, body);
-                return;
-            }
-
             if (type != FrameType.WorkerReady)
                 throw new InvalidOperationException($"Worker process {ProcessId} sent {type} instead of its ready signal.");
             ready.TrySetResult();
         };
+        FrameHandler handler = (type, body) => _events.OnWorkerFrame(this, type, body);
         try
         {
-            // The frames that come with the ready signal are delivered right after it.
-            do
+            // The ready signal first (read here too, see StartAsync); every later frame goes to the supervisor, the
+            // ones that came with the ready signal included.
+            while (!_reader.TryDeliverOne(readyHandler) && _reader.ReadMore())
             {
-                _reader.DeliverBuffered(handler);
             }
-            while (_reader.ReadMore());
+
+            if (ready.Task.IsCompletedSuccessfully && !_abandoned)
+            {
+                do
+                {
+                    _reader.DeliverBuffered(handler);
+                }
+                while (_reader.ReadMore());
+            }
         }
         catch (Exception ex) when (ex is IOException or ProtocolException or ObjectDisposedException)
         {
@@ -177,7 +178,7 @@ internal sealed class WorkerProcess
             Kill(null);
         }
 
-        if (!ready.Task.IsCompleted || _abandoned)
+        if (!ready.Task.IsCompletedSuccessfully || _abandoned)
         {
             // Never became ready (or StartAsync gave up on it): nobody else knows this worker, so report nothing.
             ready.TrySetException(error ?? new InvalidOperationException($"Worker process {ProcessId} exited before its ready signal."));
