@@ -122,9 +122,10 @@ public sealed class FrameReader
     /// end of stream.
     /// </summary>
     /// <remarks>
-    /// For a thread that does nothing but read a pipe (a worker's input, a worker's output at the node): an
-    /// anonymous pipe has no asynchronous reads on Unix, so <see cref="ReadMoreAsync"/> would hand every read to a
-    /// thread-pool thread that then blocks; reading here blocks the owner's own thread instead.
+    /// For a thread that does nothing but read a pipe (a worker's input, a worker's output at the node): one wake-up
+    /// per read, on the owner's own thread. Use it from the first read on: on Unix an asynchronous read of a pipe
+    /// registers it with the socket engine and makes it non-blocking for good, and blocking reads then wait for the
+    /// engine's thread to wake them (two wake-ups per read).
     /// </remarks>
     /// <exception cref="ProtocolException">The stream ended inside a frame.</exception>
     public bool ReadMore()
