@@ -12,7 +12,6 @@ namespace ParallelSharp.Bench.Scenarios;
 /// </summary>
 internal static class RemoteLatencyScenario
 {
-    private const int WarmUpJobs = 500;
     private const int TcpMessageBytes = 32;
 
     public static async Task RunAsync(BenchOptions options)
@@ -21,8 +20,7 @@ internal static class RemoteLatencyScenario
         await using var daemon = await NodeDaemonProcess.StartAsync(cache.Path, RemoteNodes.WorkersArgument(options));
         await using var server = new JobServer(RemoteNodes.ServerOptions(options, daemon));
         await RemoteNodes.WaitForNodesAsync(server, 1);
-        await LatencyScenario.MeasureAsync(server, WarmUpJobs, blocking: false);
-        await LatencyScenario.MeasureAsync(server, WarmUpJobs, blocking: true);
+        await LatencyScenario.WarmUpAsync(server);
 
         var runs = new List<(double P50, double P90, double P99, double Mean, double Max)>();
         var blockingRuns = new List<(double P50, double P90, double P99, double Mean, double Max)>();
