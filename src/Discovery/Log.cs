@@ -90,8 +90,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3201, Level = LogLevel.Debug, Message = "Service updated: {Service}")]
     public static partial void ServiceUpdated(ILogger logger, DiscoveredService service);
 
-    [LoggerMessage(EventId = 3202, Level = LogLevel.Information, Message = "Service removed: {Service}")]
-    public static partial void ServiceRemoved(ILogger logger, DiscoveredService service);
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Information, Message = "Service removed: {Service} (goodbye: {Goodbye})")]
+    public static partial void ServiceRemoved(ILogger logger, DiscoveredService service, bool goodbye);
 
     [LoggerMessage(EventId = 3203, Level = LogLevel.Warning, Message = "The mDNS cache holds {Count} records; ignoring new ones until some expire")]
     public static partial void CacheFull(ILogger logger, int count);
@@ -101,6 +101,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3205, Level = LogLevel.Debug, Message = "Network changed; querying for {ServiceType} again, starting from a 1 s interval")]
     public static partial void QueriesRestarted(ILogger logger, string serviceType);
+
+    [LoggerMessage(EventId = 3206, Level = LogLevel.Information, Message = "Flushed {Name} {Type}: {Count} queries for it went unanswered (RFC 6762 §10.5)")]
+    public static partial void RecordFlushedUnanswered(ILogger logger, string name, string type, int count);
 
     // Shared 3900-3999
     [LoggerMessage(EventId = 3900, Level = LogLevel.Error, Message = "An mDNS timer action failed; {Component} goes on")]

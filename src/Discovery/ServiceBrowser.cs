@@ -18,7 +18,8 @@ namespace ParallelSharp.Discovery;
 /// it queries again from the shortest interval, and services learned only on an interface that went away are removed
 /// after a few seconds unless they answer on another one.</para>
 /// <para>Treat mDNS as "who exists", not as liveness: a node that dies without goodbye stays listed until its
-/// records expire (120 s). Use connection failures and heartbeats for liveness.</para>
+/// records expire (120 s), or until queries for them go unanswered (at least two within 10 s: RFC 6762 §10.5, which
+/// on a link where others browse usually comes first). Use connection failures and heartbeats for liveness.</para>
 /// </remarks>
 public abstract class ServiceBrowser : IAsyncDisposable
 {

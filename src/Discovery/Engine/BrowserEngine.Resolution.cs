@@ -56,11 +56,11 @@ internal sealed partial class BrowserEngine
                     instance.Labels[0], _serviceType, srv.Target.ToString(), srv.Port, addresses, TxtAttributes.Parse(txt.Strings));
             }
 
-            Report(instance, current);
+            Report(instance, current, _goodbyes.Contains(instance) || (srv is not null && _goodbyes.Contains(srv.Target)));
         }
 
         foreach (var gone in _reported.Keys.Where(k => !instances.Contains(k)).ToList())
-            Report(gone, null);
+            Report(gone, null, _goodbyes.Contains(gone));
 
         missing.RemoveAll(q => _lastAsked.TryGetValue((q.Name, q.Type), out var asked) && now - asked < s_requeryGuard);
         if (missing.Count > 0 && !_stopped)
@@ -78,7 +78,10 @@ internal sealed partial class BrowserEngine
             .OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1)
             .ThenBy(a => Convert.ToHexString(a.GetAddressBytes()), StringComparer.Ordinal)];
 
-    private void Report(DnsName instance, DiscoveredService? current)
+    /// <param name="instance">The instance's name.</param>
+    /// <param name="current">The service as resolved now; null when it no longer resolves.</param>
+    /// <param name="goodbye">Whether a record it needs is gone because its owner said goodbye.</param>
+    private void Report(DnsName instance, DiscoveredService? current, bool goodbye)
     {
         var had = _reported.TryGetValue(instance, out var previous);
         if (current is null)
@@ -86,8 +89,8 @@ internal sealed partial class BrowserEngine
             if (!had)
                 return;
             _reported.Remove(instance);
-            Log.ServiceRemoved(_logger, previous!);
-            _outbox.Add(new ServiceChangedEventArgs(ServiceChangeKind.Removed, previous!));
+            Log.ServiceRemoved(_logger, previous!, goodbye);
+            _outbox.Add(new ServiceChangedEventArgs(ServiceChangeKind.Removed, previous!, goodbye));
             return;
         }
 

@@ -8,7 +8,8 @@ namespace ParallelSharp.Discovery.Engine;
 /// The browser's protocol logic: continuous querying with back-off and known-answer suppression (RFC 6762 §5.2,
 /// §7.1), a record cache honouring TTLs, cache-flush and goodbyes (§10), refresh queries at 80–95 % of TTL, and
 /// resolution PTR → SRV + TXT → A/AAAA into <see cref="DiscoveredService"/> changes; after a network change it queries
-/// again from the shortest interval (RFC 6762 §8) and lets records of vanished interfaces expire soon (§10.3).
+/// again from the shortest interval (RFC 6762 §8) and lets records of vanished interfaces expire soon (§10.3); records
+/// that queries on the link keep asking for and nobody answers are flushed early (§10.5, BrowserEngine.Poof.cs).
 /// </summary>
 internal sealed partial class BrowserEngine : IDisposable
 {
@@ -37,6 +38,8 @@ internal sealed partial class BrowserEngine : IDisposable
     private readonly Dictionary<RecordKey, CacheEntry> _cache = [];
     private readonly Dictionary<DnsName, DiscoveredService> _reported = [];
     private readonly Dictionary<(DnsName Name, DnsRecordType Type), DateTimeOffset> _lastAsked = [];
+    // Instances and hosts whose goodbye record is being removed by the Evaluate in progress (see Expire).
+    private readonly HashSet<DnsName> _goodbyes = [];
     private readonly List<ServiceChangedEventArgs> _outbox = [];
     private TimeSpan _queryInterval = FirstQueryInterval;
     private ScheduledAction? _nextBrowseQuery;
@@ -104,8 +107,9 @@ internal sealed partial class BrowserEngine : IDisposable
         if (!packet.TryDecode(_logger, out var message))
             return;
 
-        // §6: only responses count; §11: responses must come from port 5353; §18: opcode and rcode must be 0.
-        if (!message.IsResponse || message.Opcode != 0 || message.ResponseCode != 0 || packet.Source.Port != IMdnsTransport.MdnsPort)
+        // §18: opcode and rcode must be 0. §6: only responses fill the cache, and §11: they must come from port 5353;
+        // queries are watched for records nobody answers any more (§10.5, BrowserEngine.Poof.cs).
+        if (message.Opcode != 0 || message.ResponseCode != 0 || (message.IsResponse && packet.Source.Port != IMdnsTransport.MdnsPort))
             return;
         try
         {
@@ -113,6 +117,12 @@ internal sealed partial class BrowserEngine : IDisposable
             {
                 if (_stopped)
                     return;
+                if (!message.IsResponse)
+                {
+                    ObserveQuery(message, packet);
+                    return;
+                }
+
                 Absorb(message, packet.InterfaceIndex);
                 Evaluate();
             }
@@ -251,12 +261,15 @@ internal sealed partial class BrowserEngine : IDisposable
             if (record.Ttl == 0)
             {
                 // §10.1 goodbye: keep for one second, then remove.
+                existing.SaidGoodbye = true;
                 ExpireSoon(existing, now);
                 return;
             }
 
             existing.Record = record;
             existing.ReceivedAt = now;
+            existing.FirstUnansweredQuery = null;
+            existing.UnansweredQueries = 0;
             existing.ExpiresAt = now + TimeSpan.FromSeconds(record.Ttl);
             existing.InterfaceIndex = interfaceIndex;
             ScheduleTimers(existing);
@@ -312,7 +325,10 @@ internal sealed partial class BrowserEngine : IDisposable
         entry.CancelTimers();
         _cache.Remove(key);
         _cacheFullLogged = false;
+        if (entry.SaidGoodbye)
+            _goodbyes.Add(entry.Record is PtrRecord ptr ? ptr.Target : entry.Record.Name);
         Evaluate();
+        _goodbyes.Clear();
     }
 
     private void Refresh(CacheEntry entry)

@@ -14,7 +14,16 @@ internal sealed class CacheEntry(DnsRecord record, DateTimeOffset receivedAt, in
 
     public int InterfaceIndex { get; set; } = interfaceIndex;
 
-    /// <summary>Expiry and refresh-query timers; cancelled whenever the entry is refreshed or removed.</summary>
+    /// <summary>Whether its owner sent a goodbye for it (TTL 0, RFC 6762 §10.1): it lives on for a second only.</summary>
+    public bool SaidGoodbye { get; set; }
+
+    /// <summary>When the first of the queries counted in <see cref="UnansweredQueries"/> was seen (RFC 6762 §10.5); null for none.</summary>
+    public DateTimeOffset? FirstUnansweredQuery { get; set; }
+
+    /// <summary>Queries seen since <see cref="FirstUnansweredQuery"/> that should have had this record as an answer and did not.</summary>
+    public int UnansweredQueries { get; set; }
+
+    /// <summary>Expiry, refresh-query and flush timers; cancelled whenever the entry is refreshed or removed.</summary>
     public List<ScheduledAction> Timers { get; } = [];
 
     /// <summary>Seconds of TTL left at <paramref name="now"/>.</summary>

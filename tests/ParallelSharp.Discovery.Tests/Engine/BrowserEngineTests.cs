@@ -131,6 +131,7 @@ public sealed partial class BrowserEngineTests : IDisposable
         Assert.Empty(_engine.Services);
         Assert.Equal([ServiceChangeKind.Found, ServiceChangeKind.Removed], _changes.Select(c => c.Kind));
         Assert.Equal(7070, _changes[1].Service.Port);
+        Assert.True(_changes[1].IsGoodbye);
     }
 
     [Fact]
@@ -150,6 +151,7 @@ public sealed partial class BrowserEngineTests : IDisposable
         _time.Advance(TimeSpan.FromSeconds(21)); // 120 s
         Assert.Empty(_engine.Services);
         Assert.Equal(ServiceChangeKind.Removed, _changes[^1].Kind);
+        Assert.False(_changes[^1].IsGoodbye);
     }
 
     [Fact]
