@@ -12,7 +12,10 @@ namespace ParallelSharp.Discovery;
 /// protocol version) is connected at once; one that says goodbye gets no new jobs at once; one that comes back is used again.
 /// </summary>
 /// <remarks>
-/// mDNS says who exists; liveness comes from the TCP connection and its heartbeats, never from mDNS TTLs alone.
+/// mDNS says who exists; liveness comes from the TCP connection and its heartbeats, never from mDNS TTLs alone. A node
+/// whose records expire or go unanswered (RFC 6762 §10.5) without a goodbye may have died or may only have lost some
+/// multicast: while its connection lives it keeps working, and when the connection ends it is not dialled again
+/// unless mDNS finds it again first.
 /// </remarks>
 internal sealed class NodeDiscovery : IAsyncDisposable
 {
@@ -23,21 +26,44 @@ internal sealed class NodeDiscovery : IAsyncDisposable
     private readonly TimeSpan _reconnectDelay;
     private readonly ILogger _logger;
     private readonly Dictionary<string, (NodeConnector Connector, CancellationTokenSource Stop, Task Run)> _nodes = new(StringComparer.OrdinalIgnoreCase);
+    // Nodes whose records went away without a goodbye while they were connected (see OnRemoved).
+    private readonly HashSet<string> _expired = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task _watch = Task.CompletedTask;
 
     public NodeDiscovery(IEnumerable<string> interfaces, string cluster, NodeConnectionSettings settings, JobScheduler scheduler, TimeSpan reconnectDelay, ILoggerFactory loggerFactory, ILogger logger)
+        : this(CreateBrowser(interfaces, loggerFactory, settings.TimeProvider), cluster, settings, scheduler, reconnectDelay, logger)
     {
-        var options = new MdnsOptions { LoggerFactory = loggerFactory, TimeProvider = settings.TimeProvider };
-        foreach (var name in interfaces)
-            options.Interfaces.Add(name);
-        _browser = ServiceBrowser.Create(options);
+    }
+
+    /// <summary>Follows the changes <paramref name="browser"/> reports (tests give it a browser of their own).</summary>
+    internal NodeDiscovery(ServiceBrowser browser, string cluster, NodeConnectionSettings settings, JobScheduler scheduler, TimeSpan reconnectDelay, ILogger logger)
+    {
+        _browser = browser;
         _cluster = cluster;
         _settings = settings;
         _scheduler = scheduler;
         _reconnectDelay = reconnectDelay;
         _logger = logger;
+    }
+
+    /// <summary>The instance names of the nodes discovery keeps connected (or keeps dialling).</summary>
+    internal IReadOnlyCollection<string> KnownNodes
+    {
+        get
+        {
+            lock (_gate)
+                return [.. _nodes.Keys];
+        }
+    }
+
+    private static ServiceBrowser CreateBrowser(IEnumerable<string> interfaces, ILoggerFactory loggerFactory, TimeProvider time)
+    {
+        var options = new MdnsOptions { LoggerFactory = loggerFactory, TimeProvider = time };
+        foreach (var name in interfaces)
+            options.Interfaces.Add(name);
+        return ServiceBrowser.Create(options);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -53,7 +79,7 @@ internal sealed class NodeDiscovery : IAsyncDisposable
             await foreach (var change in _browser.WatchAsync(_stopping.Token).ConfigureAwait(false))
             {
                 if (change.Kind == ServiceChangeKind.Removed)
-                    OnRemoved(change.Service);
+                    OnRemoved(change.Service, change.IsGoodbye);
                 else
                     OnFound(change.Service);
             }
@@ -76,7 +102,8 @@ internal sealed class NodeDiscovery : IAsyncDisposable
         {
             if (_nodes.TryGetValue(service.InstanceName, out var known))
             {
-                // Announced again (TXT update, or back after a goodbye): make sure it gets work.
+                // Announced again (TXT update, back after a goodbye or after its records lapsed): make sure it gets work.
+                _expired.Remove(service.InstanceName);
                 if (known.Connector.Current is { } current)
                     _scheduler.SetDraining(current, false);
                 return;
@@ -92,13 +119,24 @@ internal sealed class NodeDiscovery : IAsyncDisposable
         }
     }
 
-    private void OnRemoved(DiscoveredService service)
+    private void OnRemoved(DiscoveredService service, bool goodbye)
     {
         (NodeConnector Connector, CancellationTokenSource Stop, Task Run) known;
         lock (_gate)
         {
-            if (!_nodes.Remove(service.InstanceName, out known))
+            if (!_nodes.TryGetValue(service.InstanceName, out known))
                 return;
+            if (!goodbye && known.Connector.Current is { IsLost: false } connection)
+            {
+                // No goodbye: a lost answer looks the same as a dead host. The connection's heartbeats tell them apart.
+                _expired.Add(service.InstanceName);
+                Log.NodeExpiredWhileConnected(_logger, service.InstanceName);
+                _ = ForgetIfStillGoneWhenClosedAsync(service.InstanceName, known, connection);
+                return;
+            }
+
+            _nodes.Remove(service.InstanceName);
+            _expired.Remove(service.InstanceName);
         }
 
         Log.NodeLeftDiscovery(_logger, service.InstanceName);
@@ -107,6 +145,25 @@ internal sealed class NodeDiscovery : IAsyncDisposable
         if (known.Connector.Current is { } current)
             _scheduler.SetDraining(current, true);
         _ = StopWhenClosedAsync(known);
+    }
+
+    /// <summary>
+    /// When the connection of a node whose records lapsed ends, stops dialling it again — unless mDNS found it again
+    /// meanwhile.
+    /// </summary>
+    private async Task ForgetIfStillGoneWhenClosedAsync(
+        string instanceName, (NodeConnector Connector, CancellationTokenSource Stop, Task Run) known, NodeConnection connection)
+    {
+        await connection.Completion.ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (!_expired.Remove(instanceName) || !_nodes.TryGetValue(instanceName, out var current) || current.Connector != known.Connector)
+                return;
+            _nodes.Remove(instanceName);
+        }
+
+        Log.NodeLeftDiscovery(_logger, instanceName);
+        await StopWhenClosedAsync(known).ConfigureAwait(false);
     }
 
     private static async Task StopWhenClosedAsync((NodeConnector Connector, CancellationTokenSource Stop, Task Run) known)
