@@ -125,6 +125,7 @@ internal static class Program
                     ["port"] = service.Port,
                     ["addresses"] = service.Addresses.Select(a => a.ToString()).ToArray(),
                     ["txt"] = service.Txt,
+                    ["goodbye"] = change.IsGoodbye,
                 });
             }
         }

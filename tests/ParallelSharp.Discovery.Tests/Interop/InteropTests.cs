@@ -64,10 +64,35 @@ public sealed class InteropTests(LabFixture lab)
 
         await peer.TerminateAsync(); // mdns-peer.py sends its goodbye on SIGTERM
         await peer.WaitForEventAsync("zeroconf unregisters", e => Event(e) == "unregistered", TestTimeouts.Interop);
-        await browser.WaitForEventAsync("we see the goodbye",
+        var removed = await browser.WaitForEventAsync("we see the goodbye",
             e => Event(e) == "removed" && e.GetProperty("instance").GetString() == "zc-node", TestTimeouts.Interop);
+        Assert.True(removed.GetProperty("goodbye").GetBoolean());
         await browser.SendLineAsync("stop");
         Assert.Equal(0, await browser.WaitForExitAsync(TestTimeouts.ProcessExit));
+    }
+
+    [LabFact]
+    public async Task OurBrowser_FlushesAServiceThatDiedWithoutGoodbye_WhenZeroconfQueriesForItGoUnanswered()
+    {
+        Assert.Null(lab.UpFailure);
+        await using var peer = LabProcess.Start("python-zeroconf advertiser (host 1)", LabFixture.InHost(1,
+            LabEnvironment.Python, LabEnvironment.PeerScript, "register", "zc-dead", "7272"));
+        await peer.WaitForEventAsync("zeroconf registers", e => Event(e) == "registered", TestTimeouts.Interop);
+        await using var browser = LabProcess.Start("our browser (host 2)", LabFixture.InHost(2,
+            LabEnvironment.DotnetHost, LabEnvironment.LabToolDll, "browse", "--type", ServiceType, "--interface", "psh0"));
+        await browser.WaitForEventAsync("we resolve zc-dead",
+            e => Event(e) == "found" && e.GetProperty("instance").GetString() == "zc-dead", TestTimeouts.Interop);
+
+        // No goodbye: without RFC 6762 §10.5 its records would stay cached for their TTLs (120 s, and 75 min for the PTR),
+        // four times this test's bound.
+        await peer.KillAsync();
+        // Another browser on the link asks for the type; nobody answers for zc-dead any more.
+        await using var querier = LabProcess.Start("python-zeroconf browser (host 1)", LabFixture.InHost(1,
+            LabEnvironment.Python, LabEnvironment.PeerScript, "browse", ServiceType, "--watch", "--timeout", "40"));
+
+        var removed = await browser.WaitForEventAsync("we flush zc-dead after two unanswered queries",
+            e => Event(e) == "removed" && e.GetProperty("instance").GetString() == "zc-dead", TestTimeouts.Interop);
+        Assert.False(removed.GetProperty("goodbye").GetBoolean());
     }
 
     [LabFact]

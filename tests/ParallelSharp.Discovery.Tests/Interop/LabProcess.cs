@@ -113,6 +113,15 @@ internal sealed class LabProcess : IAsyncDisposable
         await _process.StandardInput.FlushAsync();
     }
 
+    /// <summary>SIGKILL, the way a crash or a power cut ends a host's services: no goodbye, nothing said.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited)
+            return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().WaitAsync(TestTimeouts.ProcessExit);
+    }
+
     /// <summary>SIGTERM, the way a service manager stops a daemon (mdns-peer.py then sends its goodbye).</summary>
     public async Task TerminateAsync()
     {
