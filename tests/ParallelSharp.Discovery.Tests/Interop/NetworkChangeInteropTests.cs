@@ -4,8 +4,8 @@ namespace ParallelSharp.Discovery.Tests.Interop;
 
 /// <summary>
 /// Our advertiser while the network changes under it, seen from another lab host: an address added to our interface
-/// must reach python-zeroconf (an independent stack) without restarting the advertiser, and the goodbye for a removed
-/// address must reach our browser.
+/// must reach python-zeroconf (an independent stack) without restarting the advertiser, the goodbye for a removed
+/// address must reach our browser, and a link that comes up later must carry our announcements.
 /// </summary>
 [Collection(LabCollection.Name)]
 public sealed class NetworkChangeInteropTests(LabFixture lab)
@@ -60,10 +60,65 @@ public sealed class NetworkChangeInteropTests(LabFixture lab)
         }
     }
 
-    private static async Task LabIpAsync(params string[] args)
+    [LabFact]
+    public async Task OurBrowser_OnALinkThatCameUpAfterOurAdvertiserStarted_FindsIt()
     {
-        var (code, output) = await LabFixture.RunLabAsync(["exec", "1", "ip", .. args]);
-        Assert.True(code == 0, $"ip {string.Join(' ', args)} in lab host 1 failed ({code}): {output}");
+        Assert.Null(lab.UpFailure);
+        // All interfaces, the way a node is run on a machine whose VPN or second NIC may come up later.
+        await using var advertiser = LabProcess.Start("our advertiser (host 1)", LabFixture.InHost(1,
+            LabEnvironment.DotnetHost, LabEnvironment.LabToolDll, "advertise", "--name", "node-nl", "--port", "7075",
+            "--interface", MdnsOptions.AllInterfaces, "--host", "psh-lab-nl", "--rescan", "10"));
+        await advertiser.WaitForEventAsync("announce", e => Event(e) == "announced", TestTimeouts.Interop);
+
+        try
+        {
+            // A new link between hosts 1 and 2 only, with its own subnet: what reaches host 2 through it was sent on it.
+            await LabIpAsync(1, "link", "add", NewLink, "type", "veth", "peer", "name", NewLink, "netns", LabEnvironment.LabPrefix + "-h2");
+            await LabIpAsync(1, "addr", "add", NewLinkAddress1 + "/24", "dev", NewLink);
+            await LabIpAsync(2, "addr", "add", NewLinkAddress2 + "/24", "dev", NewLink);
+            await LabIpAsync(1, "link", "set", NewLink, "multicast", "on", "up");
+            await LabIpAsync(2, "link", "set", NewLink, "multicast", "on", "up");
+            await WaitForCarrierAsync(2, NewLink);
+
+            await using var ours = LabProcess.Start("our browser on the new link (host 2)", LabFixture.InHost(2,
+                LabEnvironment.DotnetHost, LabEnvironment.LabToolDll, "browse", "--type", ServiceType, "--interface", NewLink));
+            var found = await ours.WaitForEventAsync("we find node-nl over the new link",
+                e => Event(e) == "found" && e.GetProperty("instance").GetString() == "node-nl", TestTimeouts.Interop);
+
+            Assert.Equal(7075, found.GetProperty("port").GetInt32());
+            Assert.Equal([NewLinkAddress1], Addresses(found)); // the answer on a link carries that link's address
+        }
+        finally
+        {
+            // Deleting one end of a veth pair deletes both: the shared lab is left as it was.
+            await LabFixture.RunLabAsync("exec", "1", "ip", "link", "del", NewLink);
+        }
+    }
+
+    private const string NewLink = "pshn0";
+    private const string NewLinkAddress1 = "10.250.3.1";
+    private const string NewLinkAddress2 = "10.250.3.2";
+
+    private static Task LabIpAsync(params string[] args) => LabIpAsync(1, args);
+
+    /// <summary>A veth end is usable (operationally up) a moment after both ends are set up; polled, bounded.</summary>
+    private static async Task WaitForCarrierAsync(int host, string link)
+    {
+        var deadline = DateTime.UtcNow + TestTimeouts.Interop;
+        while (true)
+        {
+            var (_, output) = await LabFixture.RunLabAsync("exec", host.ToString(System.Globalization.CultureInfo.InvariantCulture), "ip", "-o", "link", "show", link);
+            if (output.Contains("state UP", StringComparison.Ordinal))
+                return;
+            Assert.True(DateTime.UtcNow < deadline, $"{link} in lab host {host} did not come up: {output}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task LabIpAsync(int host, params string[] args)
+    {
+        var (code, output) = await LabFixture.RunLabAsync(["exec", host.ToString(System.Globalization.CultureInfo.InvariantCulture), "ip", .. args]);
+        Assert.True(code == 0, $"ip {string.Join(' ', args)} in lab host {host} failed ({code}): {output}");
     }
 
     private static List<string?> Addresses(JsonElement e) => [.. e.GetProperty("addresses").EnumerateArray().Select(a => a.GetString())];
