@@ -37,11 +37,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 1111, Level = LogLevel.Information, Message = "Node '{InstanceName}' left (mDNS goodbye or expiry); it gets no new jobs")]
     public static partial void NodeLeftDiscovery(ILogger logger, string instanceName);
 
+    [LoggerMessage(EventId = 1112, Level = LogLevel.Debug, Message = "Ignored discovered service '{InstanceName}': {Reason}")]
+    public static partial void DiscoveredNodeIgnored(ILogger logger, string instanceName, string reason);
+
     [LoggerMessage(EventId = 1113, Level = LogLevel.Information, Message = "Node '{InstanceName}': its mDNS records expired or went unanswered, but its connection is alive; it keeps its jobs until the connection ends")]
     public static partial void NodeExpiredWhileConnected(ILogger logger, string instanceName);
 
-    [LoggerMessage(EventId = 1112, Level = LogLevel.Debug, Message = "Ignored discovered service '{InstanceName}': {Reason}")]
-    public static partial void DiscoveredNodeIgnored(ILogger logger, string instanceName, string reason);
     [LoggerMessage(EventId = 1104, Level = LogLevel.Error, Message = "The connection to node {NodeId} failed while handling a frame")]
     public static partial void ConnectionFaulted(ILogger logger, string nodeId, Exception exception);
 }

@@ -35,18 +35,22 @@ internal sealed partial class BrowserEngine
         if (query.IsTruncated || packet.Source.Port != IMdnsTransport.MdnsPort)
             return;
         var now = _scheduler.Now;
+        // §10.5 counts queries, not questions: a query asking for the same record twice (SRV and ANY, say) counts once.
+        var expected = new HashSet<CacheEntry>();
         foreach (var question in query.Questions)
         {
             if (question.UnicastResponse)
                 continue;
             foreach (var entry in _cache.Values)
             {
-                if (entry.InterfaceIndex != packet.InterfaceIndex || !question.IsAnsweredBy(entry.Record) || entry.Record.Ttl == 0
-                    || now - entry.ReceivedAt < s_poofQuietAfterAnswer || query.Answers.Exists(known => known.HasSameIdentity(entry.Record)))
-                    continue;
-                CountUnansweredQuery(entry, now);
+                if (entry.InterfaceIndex == packet.InterfaceIndex && question.IsAnsweredBy(entry.Record) && entry.Record.Ttl > 0
+                    && now - entry.ReceivedAt >= s_poofQuietAfterAnswer && !query.Answers.Exists(known => known.HasSameIdentity(entry.Record)))
+                    expected.Add(entry);
             }
         }
+
+        foreach (var entry in expected)
+            CountUnansweredQuery(entry, now);
     }
 
     private void CountUnansweredQuery(CacheEntry entry, DateTimeOffset now)

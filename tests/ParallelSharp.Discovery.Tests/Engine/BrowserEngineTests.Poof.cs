@@ -62,6 +62,19 @@ public sealed partial class BrowserEngineTests
     }
 
     [Fact]
+    public void Poof_OneQueryAskingTwiceForTheRecord_CountsOnce()
+    {
+        StartWithService();
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        _transport.Deliver(_engine.OnPacket, DnsMessage.Query(
+            new DnsQuestion(s_instance, DnsRecordType.Srv), new DnsQuestion(s_instance, DnsRecordType.Any)), s_otherQuerier);
+        _time.Advance(TimeSpan.FromSeconds(30));
+
+        Assert.Single(_engine.Services);
+    }
+
+    [Fact]
     public void Poof_QueriesInTheSecondAfterTheAnswer_DoNotCount()
     {
         StartWithService();
