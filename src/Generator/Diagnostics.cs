@@ -42,7 +42,7 @@ internal static class Diagnostics
 
     public static readonly DiagnosticDescriptor NotAFunction = new(
         "PSH0007", "The function's source cannot be captured",
-        "The function passed to {0} is {1}, so ParallelSharp cannot tell at compile time which code it runs and the call will throw InvalidOperationException. Pass a method group (server.{0}(Primes.SumPrimes, ...)) or a static lambda, or build a JobSource for code that only exists at run time.",
+        "The function passed to {0} is {1}, so ParallelSharp cannot tell at compile time which code it runs: the call throws InvalidOperationException unless the delegate is a static method that another call site in this project passes as a method group. Pass a method group (server.{0}(Primes.SumPrimes, ...)) or a static lambda, or build a JobSource for code that only exists at run time.",
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor MapWithReceiver = new(

@@ -1,9 +1,13 @@
+using ParallelSharp.Submission;
+
 namespace ParallelSharp;
 
 // The delegate overloads users call: server.Submit(Primes.SumPrimes, 100_000), server.Map(Primes.SumPrimes, inputs).
-// Their bodies never run in a project that has the ParallelSharp source generator: it intercepts every call site
-// at compile time (C# interceptors) and sends the package it captured for that call through the JobSource API.
-// A call that reaches a body here had no captured package, so it fails with a message that points to JobSource.
+// The ParallelSharp source generator captures each function at compile time. A static method passed as a method group
+// is found here by the delegate's method (CapturedFunctions, filled by the generated code); every other function
+// (lambdas, local functions, instance and generic methods) has its call site intercepted (C# interceptors), so these
+// bodies do not run for it. Either way the call goes on as a JobSource submission. A delegate with no captured
+// package fails with a message that points to JobSource.
 public sealed partial class JobServer
 {
     /// <summary>Submits a job that runs <paramref name="function"/> on some worker.</summary>
@@ -19,7 +23,7 @@ public sealed partial class JobServer
     /// <exception cref="InvalidOperationException">The call was not captured at compile time (see remarks).</exception>
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public Job<TResult> Submit<TResult>(Func<TResult> function) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), []);
 
     /// <summary>Submits a job that runs <paramref name="function"/>, with options, a completion callback and cancellation.</summary>
     /// <remarks>See <see cref="Submit{TResult}(Func{TResult})"/>.</remarks>
@@ -34,7 +38,7 @@ public sealed partial class JobServer
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public Job<TResult> Submit<TResult>(
         Func<TResult> function, JobOptions? options, Action<Job<TResult>>? callback = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [], options, callback, cancellationToken);
 
     /// <summary>Submits a job that runs <paramref name="function"/> with the given arguments on some worker.</summary>
     /// <remarks>
@@ -51,7 +55,7 @@ public sealed partial class JobServer
     /// <exception cref="InvalidOperationException">The call was not captured at compile time (see remarks).</exception>
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public Job<TResult> Submit<T1, TResult>(Func<T1, TResult> function, T1 arg1) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1]);
 
     /// <summary>Submits a job that runs <paramref name="function"/> with the given arguments, with options, a completion callback and cancellation.</summary>
     /// <remarks>See <see cref="Submit{T1, TResult}(Func{T1, TResult}, T1)"/>.</remarks>
@@ -68,7 +72,7 @@ public sealed partial class JobServer
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public Job<TResult> Submit<T1, TResult>(
         Func<T1, TResult> function, T1 arg1, JobOptions? options, Action<Job<TResult>>? callback = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1], options, callback, cancellationToken);
 
     /// <summary>Submits a job that runs <paramref name="function"/> with the given arguments on some worker.</summary>
     /// <remarks>
@@ -87,7 +91,7 @@ public sealed partial class JobServer
     /// <exception cref="InvalidOperationException">The call was not captured at compile time (see remarks).</exception>
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public Job<TResult> Submit<T1, T2, TResult>(Func<T1, T2, TResult> function, T1 arg1, T2 arg2) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1, arg2]);
 
     /// <summary>Submits a job that runs <paramref name="function"/> with the given arguments, with options, a completion callback and cancellation.</summary>
     /// <remarks>See <see cref="Submit{T1, T2, TResult}(Func{T1, T2, TResult}, T1, T2)"/>.</remarks>
@@ -106,7 +110,7 @@ public sealed partial class JobServer
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public Job<TResult> Submit<T1, T2, TResult>(
         Func<T1, T2, TResult> function, T1 arg1, T2 arg2, JobOptions? options, Action<Job<TResult>>? callback = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1, arg2], options, callback, cancellationToken);
 
     /// <summary>Submits a job that runs <paramref name="function"/> with the given arguments on some worker.</summary>
     /// <remarks>
@@ -127,7 +131,7 @@ public sealed partial class JobServer
     /// <exception cref="InvalidOperationException">The call was not captured at compile time (see remarks).</exception>
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public Job<TResult> Submit<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> function, T1 arg1, T2 arg2, T3 arg3) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1, arg2, arg3]);
 
     /// <summary>Submits a job that runs <paramref name="function"/> with the given arguments, with options, a completion callback and cancellation.</summary>
     /// <remarks>See <see cref="Submit{T1, T2, T3, TResult}(Func{T1, T2, T3, TResult}, T1, T2, T3)"/>.</remarks>
@@ -148,7 +152,7 @@ public sealed partial class JobServer
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public Job<TResult> Submit<T1, T2, T3, TResult>(
         Func<T1, T2, T3, TResult> function, T1 arg1, T2 arg2, T3 arg3, JobOptions? options, Action<Job<TResult>>? callback = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1, arg2, arg3], options, callback, cancellationToken);
 
     /// <summary>Submits a job that runs <paramref name="function"/> with the given arguments on some worker.</summary>
     /// <remarks>
@@ -171,7 +175,7 @@ public sealed partial class JobServer
     /// <exception cref="InvalidOperationException">The call was not captured at compile time (see remarks).</exception>
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public Job<TResult> Submit<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, TResult> function, T1 arg1, T2 arg2, T3 arg3, T4 arg4) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1, arg2, arg3, arg4]);
 
     /// <summary>Submits a job that runs <paramref name="function"/> with the given arguments, with options, a completion callback and cancellation.</summary>
     /// <remarks>See <see cref="Submit{T1, T2, T3, T4, TResult}(Func{T1, T2, T3, T4, TResult}, T1, T2, T3, T4)"/>.</remarks>
@@ -194,7 +198,7 @@ public sealed partial class JobServer
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public Job<TResult> Submit<T1, T2, T3, T4, TResult>(
         Func<T1, T2, T3, T4, TResult> function, T1 arg1, T2 arg2, T3 arg3, T4 arg4, JobOptions? options, Action<Job<TResult>>? callback = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1, arg2, arg3, arg4], options, callback, cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="function"/> on every input and returns the results in input order (like <c>Pool.map</c>).
@@ -216,7 +220,7 @@ public sealed partial class JobServer
     /// <exception cref="ParallelSharpException">A chunk failed; the first failure is thrown.</exception>
     public Task<IReadOnlyList<TResult>> Map<TArg, TResult>(
         Func<TArg, TResult> function, IEnumerable<TArg> inputs, MapOptions? options = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(Map));
+        Map<TArg, TResult>(Captured(function, nameof(Map)), inputs, options, cancellationToken);
 
     /// <summary>
     /// Like <see cref="Map{TArg, TResult}(Func{TArg, TResult}, IEnumerable{TArg}, MapOptions?, CancellationToken)"/>, but
@@ -233,12 +237,13 @@ public sealed partial class JobServer
     /// <exception cref="InvalidOperationException">The call was not captured at compile time.</exception>
     public IAsyncEnumerable<(int Index, TResult Result)> MapUnordered<TArg, TResult>(
         Func<TArg, TResult> function, IEnumerable<TArg> inputs, MapOptions? options = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(MapUnordered));
+        MapUnordered<TArg, TResult>(Captured(function, nameof(MapUnordered)), inputs, options, cancellationToken);
 
-    private InvalidOperationException NotCaptured(Delegate function, string api)
+    /// <summary>The package the generator captured for <paramref name="function"/>'s method, found by that method.</summary>
+    private JobSource Captured(Delegate function, string api)
     {
         ArgumentNullException.ThrowIfNull(function);
         ThrowIfDisposed();
-        return Errors.DelegateNotCaptured(api, function);
+        return CapturedFunctions.Find(function) ?? throw Errors.DelegateNotCaptured(api, function);
     }
 }

@@ -8,8 +8,8 @@ namespace ParallelSharp;
 // An async lambda converts to Func<..., Task<TResult>> and Func<..., ValueTask<TResult>> equally well, so the Task
 // overloads carry a higher OverloadResolutionPriority: without it, server.Submit(static async (int x) => ..., 1) is
 // ambiguous (CS0121). A method group that returns ValueTask<T> cannot convert to the Task overloads at all.
-// Like the synchronous overloads, their bodies only run when the source generator did not capture the call; the
-// worker waits for the task and sends back its value, or the exception it ended with.
+// Like the synchronous overloads, they find a captured static method by the delegate's method, and the generator
+// intercepts the other call sites; the worker waits for the task and sends back its value, or the exception it ended with.
 public sealed partial class JobServer
 {
     /// <summary>Submits a job that runs the asynchronous <paramref name="function"/> on some worker; the job's result is the value its task completes with.</summary>
@@ -27,7 +27,7 @@ public sealed partial class JobServer
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     [OverloadResolutionPriority(1)]
     public Job<TResult> Submit<TResult>(Func<Task<TResult>> function) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), []);
 
     /// <summary>Submits a job that runs the asynchronous <paramref name="function"/>, with options, a completion callback and cancellation.</summary>
     /// <remarks>See <see cref="Submit{TResult}(Func{Task{TResult}})"/>.</remarks>
@@ -43,7 +43,7 @@ public sealed partial class JobServer
     [OverloadResolutionPriority(1)]
     public Job<TResult> Submit<TResult>(
         Func<Task<TResult>> function, JobOptions? options, Action<Job<TResult>>? callback = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [], options, callback, cancellationToken);
 
     /// <summary>Submits a job that runs the asynchronous <paramref name="function"/> with the given arguments on some worker; the job's result is the value its task completes with.</summary>
     /// <remarks>
@@ -62,7 +62,7 @@ public sealed partial class JobServer
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     [OverloadResolutionPriority(1)]
     public Job<TResult> Submit<T1, TResult>(Func<T1, Task<TResult>> function, T1 arg1) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1]);
 
     /// <summary>Submits a job that runs the asynchronous <paramref name="function"/> with the given arguments, with options, a completion callback and cancellation.</summary>
     /// <remarks>See <see cref="Submit{T1, TResult}(Func{T1, Task{TResult}}, T1)"/>.</remarks>
@@ -80,7 +80,7 @@ public sealed partial class JobServer
     [OverloadResolutionPriority(1)]
     public Job<TResult> Submit<T1, TResult>(
         Func<T1, Task<TResult>> function, T1 arg1, JobOptions? options, Action<Job<TResult>>? callback = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1], options, callback, cancellationToken);
 
     /// <summary>Submits a job that runs the asynchronous <paramref name="function"/> with the given arguments on some worker; the job's result is the value its task completes with.</summary>
     /// <remarks>
@@ -101,7 +101,7 @@ public sealed partial class JobServer
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     [OverloadResolutionPriority(1)]
     public Job<TResult> Submit<T1, T2, TResult>(Func<T1, T2, Task<TResult>> function, T1 arg1, T2 arg2) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1, arg2]);
 
     /// <summary>Submits a job that runs the asynchronous <paramref name="function"/> with the given arguments, with options, a completion callback and cancellation.</summary>
     /// <remarks>See <see cref="Submit{T1, T2, TResult}(Func{T1, T2, Task{TResult}}, T1, T2)"/>.</remarks>
@@ -121,7 +121,7 @@ public sealed partial class JobServer
     [OverloadResolutionPriority(1)]
     public Job<TResult> Submit<T1, T2, TResult>(
         Func<T1, T2, Task<TResult>> function, T1 arg1, T2 arg2, JobOptions? options, Action<Job<TResult>>? callback = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1, arg2], options, callback, cancellationToken);
 
     /// <summary>Submits a job that runs the asynchronous <paramref name="function"/> with the given arguments on some worker; the job's result is the value its task completes with.</summary>
     /// <remarks>
@@ -144,7 +144,7 @@ public sealed partial class JobServer
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     [OverloadResolutionPriority(1)]
     public Job<TResult> Submit<T1, T2, T3, TResult>(Func<T1, T2, T3, Task<TResult>> function, T1 arg1, T2 arg2, T3 arg3) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1, arg2, arg3]);
 
     /// <summary>Submits a job that runs the asynchronous <paramref name="function"/> with the given arguments, with options, a completion callback and cancellation.</summary>
     /// <remarks>See <see cref="Submit{T1, T2, T3, TResult}(Func{T1, T2, T3, Task{TResult}}, T1, T2, T3)"/>.</remarks>
@@ -166,7 +166,7 @@ public sealed partial class JobServer
     [OverloadResolutionPriority(1)]
     public Job<TResult> Submit<T1, T2, T3, TResult>(
         Func<T1, T2, T3, Task<TResult>> function, T1 arg1, T2 arg2, T3 arg3, JobOptions? options, Action<Job<TResult>>? callback = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1, arg2, arg3], options, callback, cancellationToken);
 
     /// <summary>Submits a job that runs the asynchronous <paramref name="function"/> with the given arguments on some worker; the job's result is the value its task completes with.</summary>
     /// <remarks>
@@ -191,7 +191,7 @@ public sealed partial class JobServer
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     [OverloadResolutionPriority(1)]
     public Job<TResult> Submit<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, Task<TResult>> function, T1 arg1, T2 arg2, T3 arg3, T4 arg4) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1, arg2, arg3, arg4]);
 
     /// <summary>Submits a job that runs the asynchronous <paramref name="function"/> with the given arguments, with options, a completion callback and cancellation.</summary>
     /// <remarks>See <see cref="Submit{T1, T2, T3, T4, TResult}(Func{T1, T2, T3, T4, Task{TResult}}, T1, T2, T3, T4)"/>.</remarks>
@@ -215,7 +215,7 @@ public sealed partial class JobServer
     [OverloadResolutionPriority(1)]
     public Job<TResult> Submit<T1, T2, T3, T4, TResult>(
         Func<T1, T2, T3, T4, Task<TResult>> function, T1 arg1, T2 arg2, T3 arg3, T4 arg4, JobOptions? options, Action<Job<TResult>>? callback = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1, arg2, arg3, arg4], options, callback, cancellationToken);
 
     /// <summary>
     /// Runs the asynchronous <paramref name="function"/> on every input and returns the values its tasks complete with, in
@@ -238,7 +238,7 @@ public sealed partial class JobServer
     [OverloadResolutionPriority(1)]
     public Task<IReadOnlyList<TResult>> Map<TArg, TResult>(
         Func<TArg, Task<TResult>> function, IEnumerable<TArg> inputs, MapOptions? options = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(Map));
+        Map<TArg, TResult>(Captured(function, nameof(Map)), inputs, options, cancellationToken);
 
     /// <summary>
     /// Like <see cref="Map{TArg, TResult}(Func{TArg, Task{TResult}}, IEnumerable{TArg}, MapOptions?, CancellationToken)"/>, but
@@ -256,5 +256,5 @@ public sealed partial class JobServer
     [OverloadResolutionPriority(1)]
     public IAsyncEnumerable<(int Index, TResult Result)> MapUnordered<TArg, TResult>(
         Func<TArg, Task<TResult>> function, IEnumerable<TArg> inputs, MapOptions? options = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(MapUnordered));
+        MapUnordered<TArg, TResult>(Captured(function, nameof(MapUnordered)), inputs, options, cancellationToken);
 }

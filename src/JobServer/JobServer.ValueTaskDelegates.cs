@@ -4,8 +4,8 @@ namespace ParallelSharp;
 // is a Job<string>, not a Job<ValueTask<string>>. C# prefers them over the Func<..., TResult> overloads for method groups
 // that return ValueTask<T> because Func<..., ValueTask<TResult>> is the more specific parameter type (as with Task.Run).
 // An async lambda picks the Task<TResult> overloads (see JobServer.TaskDelegates.cs), with the same result.
-// Like the synchronous overloads, their bodies only run when the source generator did not capture the call; the
-// worker waits for the task and sends back its value, or the exception it ended with.
+// Like the synchronous overloads, they find a captured static method by the delegate's method, and the generator
+// intercepts the other call sites; the worker waits for the task and sends back its value, or the exception it ended with.
 public sealed partial class JobServer
 {
     /// <summary>Submits a job that runs the asynchronous <paramref name="function"/> on some worker; the job's result is the value its task completes with.</summary>
@@ -22,7 +22,7 @@ public sealed partial class JobServer
     /// <exception cref="InvalidOperationException">The call was not captured at compile time (see remarks).</exception>
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public Job<TResult> Submit<TResult>(Func<ValueTask<TResult>> function) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), []);
 
     /// <summary>Submits a job that runs the asynchronous <paramref name="function"/>, with options, a completion callback and cancellation.</summary>
     /// <remarks>See <see cref="Submit{TResult}(Func{ValueTask{TResult}})"/>.</remarks>
@@ -37,7 +37,7 @@ public sealed partial class JobServer
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public Job<TResult> Submit<TResult>(
         Func<ValueTask<TResult>> function, JobOptions? options, Action<Job<TResult>>? callback = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [], options, callback, cancellationToken);
 
     /// <summary>Submits a job that runs the asynchronous <paramref name="function"/> with the given arguments on some worker; the job's result is the value its task completes with.</summary>
     /// <remarks>
@@ -55,7 +55,7 @@ public sealed partial class JobServer
     /// <exception cref="InvalidOperationException">The call was not captured at compile time (see remarks).</exception>
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public Job<TResult> Submit<T1, TResult>(Func<T1, ValueTask<TResult>> function, T1 arg1) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1]);
 
     /// <summary>Submits a job that runs the asynchronous <paramref name="function"/> with the given arguments, with options, a completion callback and cancellation.</summary>
     /// <remarks>See <see cref="Submit{T1, TResult}(Func{T1, ValueTask{TResult}}, T1)"/>.</remarks>
@@ -72,7 +72,7 @@ public sealed partial class JobServer
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public Job<TResult> Submit<T1, TResult>(
         Func<T1, ValueTask<TResult>> function, T1 arg1, JobOptions? options, Action<Job<TResult>>? callback = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1], options, callback, cancellationToken);
 
     /// <summary>Submits a job that runs the asynchronous <paramref name="function"/> with the given arguments on some worker; the job's result is the value its task completes with.</summary>
     /// <remarks>
@@ -92,7 +92,7 @@ public sealed partial class JobServer
     /// <exception cref="InvalidOperationException">The call was not captured at compile time (see remarks).</exception>
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public Job<TResult> Submit<T1, T2, TResult>(Func<T1, T2, ValueTask<TResult>> function, T1 arg1, T2 arg2) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1, arg2]);
 
     /// <summary>Submits a job that runs the asynchronous <paramref name="function"/> with the given arguments, with options, a completion callback and cancellation.</summary>
     /// <remarks>See <see cref="Submit{T1, T2, TResult}(Func{T1, T2, ValueTask{TResult}}, T1, T2)"/>.</remarks>
@@ -111,7 +111,7 @@ public sealed partial class JobServer
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public Job<TResult> Submit<T1, T2, TResult>(
         Func<T1, T2, ValueTask<TResult>> function, T1 arg1, T2 arg2, JobOptions? options, Action<Job<TResult>>? callback = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1, arg2], options, callback, cancellationToken);
 
     /// <summary>Submits a job that runs the asynchronous <paramref name="function"/> with the given arguments on some worker; the job's result is the value its task completes with.</summary>
     /// <remarks>
@@ -133,7 +133,7 @@ public sealed partial class JobServer
     /// <exception cref="InvalidOperationException">The call was not captured at compile time (see remarks).</exception>
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public Job<TResult> Submit<T1, T2, T3, TResult>(Func<T1, T2, T3, ValueTask<TResult>> function, T1 arg1, T2 arg2, T3 arg3) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1, arg2, arg3]);
 
     /// <summary>Submits a job that runs the asynchronous <paramref name="function"/> with the given arguments, with options, a completion callback and cancellation.</summary>
     /// <remarks>See <see cref="Submit{T1, T2, T3, TResult}(Func{T1, T2, T3, ValueTask{TResult}}, T1, T2, T3)"/>.</remarks>
@@ -154,7 +154,7 @@ public sealed partial class JobServer
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public Job<TResult> Submit<T1, T2, T3, TResult>(
         Func<T1, T2, T3, ValueTask<TResult>> function, T1 arg1, T2 arg2, T3 arg3, JobOptions? options, Action<Job<TResult>>? callback = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1, arg2, arg3], options, callback, cancellationToken);
 
     /// <summary>Submits a job that runs the asynchronous <paramref name="function"/> with the given arguments on some worker; the job's result is the value its task completes with.</summary>
     /// <remarks>
@@ -178,7 +178,7 @@ public sealed partial class JobServer
     /// <exception cref="InvalidOperationException">The call was not captured at compile time (see remarks).</exception>
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public Job<TResult> Submit<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, ValueTask<TResult>> function, T1 arg1, T2 arg2, T3 arg3, T4 arg4) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1, arg2, arg3, arg4]);
 
     /// <summary>Submits a job that runs the asynchronous <paramref name="function"/> with the given arguments, with options, a completion callback and cancellation.</summary>
     /// <remarks>See <see cref="Submit{T1, T2, T3, T4, TResult}(Func{T1, T2, T3, T4, ValueTask{TResult}}, T1, T2, T3, T4)"/>.</remarks>
@@ -201,7 +201,7 @@ public sealed partial class JobServer
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public Job<TResult> Submit<T1, T2, T3, T4, TResult>(
         Func<T1, T2, T3, T4, ValueTask<TResult>> function, T1 arg1, T2 arg2, T3 arg3, T4 arg4, JobOptions? options, Action<Job<TResult>>? callback = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(Submit));
+        Submit<TResult>(Captured(function, nameof(Submit)), [arg1, arg2, arg3, arg4], options, callback, cancellationToken);
 
     /// <summary>
     /// Runs the asynchronous <paramref name="function"/> on every input and returns the values its tasks complete with, in
@@ -223,7 +223,7 @@ public sealed partial class JobServer
     /// <exception cref="ParallelSharpException">A chunk failed; the first failure is thrown.</exception>
     public Task<IReadOnlyList<TResult>> Map<TArg, TResult>(
         Func<TArg, ValueTask<TResult>> function, IEnumerable<TArg> inputs, MapOptions? options = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(Map));
+        Map<TArg, TResult>(Captured(function, nameof(Map)), inputs, options, cancellationToken);
 
     /// <summary>
     /// Like <see cref="Map{TArg, TResult}(Func{TArg, ValueTask{TResult}}, IEnumerable{TArg}, MapOptions?, CancellationToken)"/>, but
@@ -240,5 +240,5 @@ public sealed partial class JobServer
     /// <exception cref="InvalidOperationException">The call was not captured at compile time.</exception>
     public IAsyncEnumerable<(int Index, TResult Result)> MapUnordered<TArg, TResult>(
         Func<TArg, ValueTask<TResult>> function, IEnumerable<TArg> inputs, MapOptions? options = null, CancellationToken cancellationToken = default) =>
-        throw NotCaptured(function, nameof(MapUnordered));
+        MapUnordered<TArg, TResult>(Captured(function, nameof(MapUnordered)), inputs, options, cancellationToken);
 }

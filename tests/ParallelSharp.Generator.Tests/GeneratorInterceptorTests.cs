@@ -22,6 +22,9 @@ public sealed class GeneratorInterceptorTests
             internal static class Geometry
             {
                 public static Point Shift(Point p) => p with { X = p.X + 1 };
+
+                // Overloaded, so intercepted: a static method with a name of its own is found by its method instead.
+                public static Point Shift(Point p, int by) => p with { X = p.X + by };
             }
 
             public static class Program
@@ -66,6 +69,8 @@ public sealed class GeneratorInterceptorTests
                 private sealed record Secret(int V);
 
                 private static int Read(Secret s) => s.V;
+
+                private static int Read(Secret s, int k) => s.V + k;
 
                 public static object[] Run(JobServer server) =>
                 [
@@ -139,6 +144,96 @@ public sealed class GeneratorInterceptorTests
         var interceptors = Interceptors(result.Generated);
         Assert.DoesNotContain("Newtonsoft", result.Generated, StringComparison.Ordinal);
         Assert.Contains("Submit0(this global::ParallelSharp.JobServer server, global::System.Func<int, int> function, int arg1)", interceptors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StaticMethodGroups_AreFoundByTheirMethod_WithNoInterceptorToCompile()
+    {
+        const string source = """
+            using System.Threading.Tasks;
+            using ParallelSharp;
+            namespace MyApp;
+
+            public static class Jobs
+            {
+                public static int Square(int x) => x * x;
+                public static async Task<string> EchoAsync(string s) { await Task.Yield(); return s; }
+                internal static class Nested
+                {
+                    public static long Twice(long x) => 2 * x;
+                }
+            }
+
+            public static class Program
+            {
+                public static object[] Run(JobServer server) =>
+                [
+                    server.Submit(Jobs.Square, 2),
+                    server.Submit(Jobs.Square, 3, new JobOptions { Group = "g" }),
+                    server.Map(Jobs.Square, new[] { 4 }),
+                    server.MapUnordered(Jobs.Nested.Twice, new[] { 5L }),
+                    server.Submit(Jobs.EchoAsync, "x"),
+                ];
+            }
+            """;
+        var result = GenerateValid(source);
+        Assert.DoesNotContain("InterceptsLocation", result.Generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("class Interceptors", result.Generated, StringComparison.Ordinal);
+        Assert.Contains("s_byMethod = { 0, 1, 2 }", result.Generated, StringComparison.Ordinal);
+        Assert.Contains("CapturedFunctions.Register(typeof(Packages).Module, Find)", result.Generated, StringComparison.Ordinal);
+        // The run time looks the package up by Type.FullName, which writes a nested type's name with '+'.
+        Assert.Contains("\"MyApp.Jobs+Nested\"", result.Generated, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FunctionsTheRunTimeCannotFindByMethod_KeepTheirInterceptors()
+    {
+        const string source = """
+            using ParallelSharp;
+            namespace MyApp;
+
+            public sealed record Series(int Scale)
+            {
+                public int Times(int x) => Scale * x;
+            }
+
+            public static class Extensions
+            {
+                public static int Plus(this Series s, int x) => s.Scale + x;
+            }
+
+            public static class Jobs
+            {
+                public static int Square(int x) => x * x;
+                public static int Pick(int x) => x;
+                public static int Pick(int x, int y) => y;
+                public static T Same<T>(T x) => x;
+            }
+
+            public static class Program
+            {
+                public static object[] Run(JobServer server)
+                {
+                    var series = new Series(3);
+                    static int Local(int x) => x - 1;
+                    return
+                    [
+                        server.Submit(Jobs.Square, 1),
+                        server.Submit(Jobs.Pick, 2),
+                        server.Submit(Jobs.Same<int>, 3),
+                        server.Submit(series.Times, 4),
+                        server.Submit(series.Plus, 5),
+                        server.Submit(Local, 6),
+                        server.Submit(static (int x) => x, 7),
+                    ];
+                }
+            }
+            """;
+        var result = GenerateValid(source);
+        // Only Jobs.Square is found by its method: overloaded, generic, bound to an object, local, or a lambda, the
+        // others are told apart at their call sites.
+        Assert.Contains("s_byMethod = { 0 }", result.Generated, StringComparison.Ordinal);
+        Assert.Equal(6, result.Generated.Split("[global::System.Runtime.CompilerServices.InterceptsLocation(").Length - 1);
     }
 
     /// <summary>Runs the generator; the call sites must ship, and the generated code compile without errors or warnings.</summary>

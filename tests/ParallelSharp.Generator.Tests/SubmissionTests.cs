@@ -1,3 +1,4 @@
+using System.Reflection;
 using ParallelSharp.Generator.Tests.Corpus.Geometry;
 using ParallelSharp.Generator.Tests.Corpus.Numerics;
 using ParallelSharp.Generator.Tests.Infrastructure;
@@ -96,23 +97,76 @@ public sealed class SubmissionTests(WorkersFixture workers)
     }
 
     [Fact]
-    public void Submit_DelegateFromVariable_ThrowsInvalidOperationPointingToJobSource()
+    public async Task Submit_DelegateFromVariable_OfAStaticMethodCapturedElsewhere_RunsItsPackage()
     {
+        // Other call sites pass Primes.SumPrimes as a method group, so its package is registered for its method.
         Func<int, long> function = Primes.SumPrimes;
+#pragma warning disable PSH0007 // the point of this test: a delegate the generator cannot see at this call site
+        var job = _server.Submit(function, 100);
+#pragma warning restore PSH0007
+        Assert.Equal(Primes.SumPrimes(100), await job.Task.WaitAsync(TestTimeouts.Job));
+    }
+
+    [Fact]
+    public void Submit_DelegateFromVariable_OfAMethodNoCallSitePasses_ThrowsInvalidOperationPointingToJobSource()
+    {
+        Func<int, long> function = NeverPassedToSubmit;
 #pragma warning disable PSH0007 // the point of this test: a delegate the generator cannot see reaches Submit at run time
         var error = Assert.Throws<InvalidOperationException>(() => _server.Submit(function, 10));
 #pragma warning restore PSH0007
         Assert.Contains("JobSource", error.Message, StringComparison.Ordinal);
-        Assert.Contains("SumPrimes", error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(NeverPassedToSubmit), error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Map_DelegateBuiltByReflection_ThrowsInvalidOperation()
+    public void Map_DelegateBuiltByReflection_OfAMethodNoCallSitePasses_ThrowsInvalidOperation()
     {
-        var method = typeof(Primes).GetMethod(nameof(Primes.SumPrimes))!;
+        var method = typeof(SubmissionTests).GetMethod(nameof(NeverPassedToSubmit), BindingFlags.NonPublic | BindingFlags.Static)!;
         var function = method.CreateDelegate<Func<int, long>>();
 #pragma warning disable PSH0007 // a delegate built by reflection cannot be captured at compile time
         Assert.Throws<InvalidOperationException>(() => { _ = _server.Map(function, [1, 2]); });
 #pragma warning restore PSH0007
     }
+
+    [Fact]
+    public void Submit_MulticastDelegateOfACapturedMethod_ThrowsInvalidOperation()
+    {
+        Func<int, long> function = Primes.SumPrimes;
+        function += Primes.SumPrimes;
+#pragma warning disable PSH0007 // a combined delegate would run only its last method
+        Assert.Throws<InvalidOperationException>(() => _server.Submit(function, 10));
+#pragma warning restore PSH0007
+    }
+
+    [Fact]
+    public async Task Submit_ExtensionMethodBoundToAnObject_ThrowsRatherThanDropTheObject()
+    {
+        // Passed as a static method group, Shout is captured and registered for its method...
+        Assert.Equal("HI", await _server.Submit(TextExtensions.Shout, "hi").Task.WaitAsync(TestTimeouts.Job));
+        // ...but this delegate is the same method bound to "abc", which a package found by method would not send.
+        Func<string> bound = "abc".Shout;
+#pragma warning disable PSH0007 // the point of this test
+        var error = Assert.Throws<InvalidOperationException>(() => _server.Submit(bound));
+#pragma warning restore PSH0007
+        Assert.Contains("Shout", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Submit_StaticMethodOfAPrivateNestedClass_IsFoundByItsMethod() =>
+        // Found at run time by Type.FullName ("...SubmissionTests+Inner"), the name the generator registered.
+        Assert.Equal(21, await _server.Submit(Inner.Triple, 7).Task.WaitAsync(TestTimeouts.Job));
+
+    private static long NeverPassedToSubmit(int n) => n;
+
+    private static class Inner
+    {
+        public static int Triple(int x) => 3 * x;
+    }
+}
+
+/// <summary>An extension method that a test also binds to an object.</summary>
+public static class TextExtensions
+{
+    /// <summary>The text in capitals.</summary>
+    public static string Shout(this string text) => text.ToUpperInvariant();
 }

@@ -40,6 +40,7 @@ internal static class CallSiteAnalyzer
         var function = Unwrap(argument.Expression);
         Closure closure;
         bool hasReceiver;
+        var byMethod = false;
         if (function is AnonymousFunctionExpressionSyntax lambda)
         {
             if (model.GetSymbolInfo(lambda, cancellationToken).Symbol is not IMethodSymbol lambdaSymbol)
@@ -68,6 +69,9 @@ internal static class CallSiteAnalyzer
                 if (hasReceiver && CheckReceiver(target, site))
                     return site.Result(null, null);
                 closure = CaptureMethod(facts, target, hasReceiver, cancellationToken);
+                // A static method with a name of its own ships the same from every call site: the run time finds its
+                // package by the delegate's method (CapturedFunctions), which spares the build an interceptor per call.
+                byMethod = !hasReceiver && IsDirectEntry(target, facts.Compilation);
             }
         }
 
@@ -75,6 +79,8 @@ internal static class CallSiteAnalyzer
             site.Add(problem.Descriptor, new[] { site.Api }.Concat(problem.Arguments).ToArray());
         if (closure.Package is null || site.HasErrors)
             return site.Result(null, closure.Package);
+        if (byMethod)
+            return site.Result(null, closure.Package, byMethod: true);
 
         var location = model.GetInterceptableLocation(invocation, cancellationToken);
         if (location is null)
@@ -381,7 +387,7 @@ internal static class CallSiteAnalyzer
             HasErrors |= descriptor.DefaultSeverity == DiagnosticSeverity.Error;
         }
 
-        public CallSite Result(Interception? interception, PackageModel? package) =>
-            new(interception, package, EquatableArray.From(_diagnostics));
+        public CallSite Result(Interception? interception, PackageModel? package, bool byMethod = false) =>
+            new(interception, package, byMethod, EquatableArray.From(_diagnostics));
     }
 }

@@ -22,9 +22,11 @@ internal sealed class PackageTableWriter
     private readonly Dictionary<string, int> _textIndex = new(StringComparer.Ordinal);
     private readonly List<EquatableArray<AssemblyModel>> _assemblySets = [];
 
-    public static void Write(StringBuilder code, IReadOnlyList<PackageModel> packages) => new PackageTableWriter().WriteClass(code, packages);
+    /// <summary>Writes the class; <paramref name="byMethod"/> lists the packages the run time finds by the delegate's method.</summary>
+    public static void Write(StringBuilder code, IReadOnlyList<PackageModel> packages, IReadOnlyList<int> byMethod) =>
+        new PackageTableWriter().WriteClass(code, packages, byMethod);
 
-    private void WriteClass(StringBuilder code, IReadOnlyList<PackageModel> packages)
+    private void WriteClass(StringBuilder code, IReadOnlyList<PackageModel> packages, IReadOnlyList<int> byMethod)
     {
         // Rows first: they fill the tables in the order packages first use their entries, which keeps the output deterministic.
         var rows = new StringBuilder();
@@ -95,7 +97,39 @@ internal sealed class PackageTableWriter
             code.Append(" },\n");
         }
 
-        code.Append("            _ => global::System.Array.Empty<global::System.Reflection.Assembly>(),\n        };\n    }\n");
+        code.Append("            _ => global::System.Array.Empty<global::System.Reflection.Assembly>(),\n        };\n");
+        if (byMethod.Count > 0)
+            WriteRegistration(code, byMethod);
+        code.Append("    }\n");
+    }
+
+    /// <summary>
+    /// The packages of static methods passed as method groups, registered so that the run time finds them by the
+    /// delegate's method: the same package from every call site, with no interceptor to compile for each.
+    /// </summary>
+    private static void WriteRegistration(StringBuilder code, IReadOnlyList<int> byMethod)
+    {
+        code.Append("\n        // Static methods passed as method groups: found by the delegate's method, so their call sites need no interceptor.\n");
+        code.Append("        private static readonly int[] s_byMethod = { ").Append(string.Join(", ", byMethod)).Append(" };\n\n");
+        code.Append("""
+                    [global::System.Runtime.CompilerServices.ModuleInitializer]
+                    internal static void Register() =>
+                        global::ParallelSharp.Submission.CapturedFunctions.Register(typeof(Packages).Module, Find);
+
+                    // Asked once per method: its entry type and name are unique among the captured methods.
+                    private static global::ParallelSharp.JobSource? Find(string type, string method)
+                    {
+                        foreach (var package in s_byMethod)
+                        {
+                            var at = s_starts[package];
+                            if (s_names[s_layout[at]] == type && s_names[s_layout[at + 1]] == method)
+                                return Get(package);
+                        }
+
+                        return null;
+                    }
+
+            """);
     }
 
     private List<int> Row(PackageModel package)

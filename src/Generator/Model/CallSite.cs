@@ -5,10 +5,18 @@ namespace ParallelSharp.Generator.Model;
 /// intercept it, the package it ships, and what stops it from shipping. Plain strings only: no symbols, syntax
 /// nodes or compilations, so it compares by value from one compilation to the next.
 /// </summary>
-/// <param name="Interception">Where and how to intercept the call; null when it cannot be intercepted.</param>
+/// <param name="Interception">
+/// Where and how to intercept the call; null when it cannot be intercepted or needs no interceptor
+/// (<paramref name="ByMethod"/>).
+/// </param>
 /// <param name="Package">The captured package; null when the function cannot be shipped.</param>
+/// <param name="ByMethod">
+/// Whether the run time finds the package by the delegate's method instead: the function is a static, non-generic,
+/// not overloaded method of the project (the package's entry), passed as a method group, which ships the same way
+/// from every call site.
+/// </param>
 /// <param name="Diagnostics">Problems to report at the call site.</param>
-internal sealed record CallSite(Interception? Interception, PackageModel? Package, EquatableArray<DiagnosticInfo> Diagnostics);
+internal sealed record CallSite(Interception? Interception, PackageModel? Package, bool ByMethod, EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>The interceptor for one call site.</summary>
 /// <param name="Version">The <c>InterceptsLocation</c> format version.</param>
