@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 
 namespace ParallelSharp.Submission;
 
@@ -19,8 +19,10 @@ namespace ParallelSharp.Submission;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class CapturedFunctions
 {
-    private static readonly ConcurrentDictionary<Module, Func<string, string, JobSource?>> s_modules = new();
-    private static readonly ConcurrentDictionary<MethodInfo, JobSource> s_byMethod = new();
+    // Weak keys: an assembly loaded into a collectible AssemblyLoadContext can still be unloaded, and a MethodInfo the
+    // reflection cache dropped and made again takes a new entry while the old one goes with it.
+    private static readonly ConditionalWeakTable<Module, Func<string, string, JobSource?>> s_modules = new();
+    private static readonly ConditionalWeakTable<MethodInfo, JobSource> s_byMethod = new();
 
     /// <summary>Registers the captured static methods of <paramref name="module"/>.</summary>
     /// <param name="module">The module whose generated code captured the methods.</param>
@@ -33,7 +35,7 @@ public static class CapturedFunctions
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(find);
-        s_modules[module] = find;
+        s_modules.AddOrUpdate(module, find);
     }
 
     /// <summary>
@@ -52,6 +54,6 @@ public static class CapturedFunctions
         if (!method.IsStatic || method.IsGenericMethod || method.DeclaringType is not { FullName: { } type } ||
             !s_modules.TryGetValue(method.Module, out var find) || find(type, method.Name) is not { } source)
             return null;
-        return s_byMethod.GetOrAdd(method, source);
+        return s_byMethod.GetValue(method, _ => source);
     }
 }
