@@ -5,9 +5,9 @@ namespace ParallelSharp;
 // The delegate overloads users call: server.Submit(Primes.SumPrimes, 100_000), server.Map(Primes.SumPrimes, inputs).
 // The ParallelSharp source generator captures each function at compile time. A static method passed as a method group
 // is found here by the delegate's method (CapturedFunctions, filled by the generated code); every other function
-// (lambdas, local functions, instance and generic methods) has its call site intercepted (C# interceptors), so these
-// bodies do not run for it. Either way the call goes on as a JobSource submission. A delegate with no captured
-// package fails with a message that points to JobSource.
+// (lambdas, local functions, instance, extension, generic and overloaded methods) has its call site intercepted
+// (C# interceptors), so these bodies do not run for it. Either way the call goes on as a JobSource submission. A
+// delegate with no captured package fails with a message that points to JobSource.
 public sealed partial class JobServer
 {
     /// <summary>Submits a job that runs <paramref name="function"/> on some worker.</summary>

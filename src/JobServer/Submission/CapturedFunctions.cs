@@ -14,7 +14,7 @@ namespace ParallelSharp.Submission;
 /// call site, which costs the user's build a compiled method, an attribute and a signature check each. The generated
 /// code registers, from a module initializer, one lookup per module; the first call with a method asks it for the
 /// package by the method's declaring type and name (which the generator made sure are unique), and later calls find
-/// it in a dictionary.
+/// it in a weak table keyed by the method.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class CapturedFunctions
